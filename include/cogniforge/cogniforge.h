@@ -1,0 +1,15 @@
+/**
+ * @file cogniforge/cogniforge.h
+ * @brief Umbrella header: include this one to get the whole public API.
+ */
+#ifndef COGNIFORGE_H
+#define COGNIFORGE_H
+
+#include "cogniforge/version.h"
+#include "cogniforge/common.h"
+#include "cogniforge/types.h"
+#include "cogniforge/context.h"
+#include "cogniforge/io.h"
+#include "cogniforge/digest.h"
+
+#endif /* COGNIFORGE_H */
