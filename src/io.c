@@ -1,11 +1,15 @@
-/* Streaming input through libarchive's raw format: one code path for plain, gzip, zstd, xz and bzip2 files. */
+/* Streaming input. libarchive's raw format reads plain, zstd, xz and bzip2 files through one code path (each
+ * of those verifies its own checksums). gzip goes through zlib instead, because libarchive's gzip filter does
+ * not check the CRC-32 and length trailer, and a silently corrupted dataset must never get a digest. */
 #include "cogniforge/io.h"
 
 #include <archive.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <openssl/evp.h>
 
@@ -16,7 +20,9 @@
 
 struct cf_reader {
 	cf_context *ctx;
-	struct archive *ar;
+	struct archive *ar; /* plain, zstd, xz, bzip2 and stdin */
+	gzFile gz;          /* gzip files */
+	int fd;             /* owned, -1 when none (stdin is not ours to close) */
 	char *path;
 	cf_compression compression;
 	int eof;
@@ -48,58 +54,129 @@ const char *cf_compression_name(cf_compression c)
 
 static int archive_fail(cf_reader *r, int code, const char *what)
 {
-	const char *msg = archive_error_string(r->ar);
-	return cf__error_set(code, "%s: %s: %s", r->path, what, msg ? msg : "unknown libarchive error");
+	const char *msg = r->ar ? archive_error_string(r->ar) : NULL;
+	int err = r->ar ? archive_errno(r->ar) : 0;
+
+	/* An operating-system read failure is I/O, not bad content. */
+	if (err == EIO || err == EACCES || err == ENOSPC || err == ESTALE)
+		code = CF_EIO;
+	if (msg == NULL)
+		msg = "corrupt or truncated data";
+	return cf__error_set(code, "%s: %s: %s", r->path, what, msg);
+}
+
+static int is_gzip(int fd)
+{
+	unsigned char magic[2];
+	return pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+static int open_gzip(cf_reader *r)
+{
+	int dupfd = dup(r->fd); /* gzclose closes the descriptor it was given */
+
+	if (dupfd < 0 || (r->gz = gzdopen(dupfd, "rb")) == NULL) {
+		if (dupfd >= 0)
+			close(dupfd);
+		return cf__error_set(CF_ENOMEM, "%s: cannot start gzip decompression", r->path);
+	}
+	gzbuffer(r->gz, CF__READ_BLOCK);
+	r->compression = CF_COMPRESSION_GZIP;
+	return CF_OK;
+}
+
+static int open_archive(cf_reader *r, int fd)
+{
+	struct archive_entry *entry;
+	int rc;
+
+	if ((r->ar = archive_read_new()) == NULL)
+		return cf__error_oom("cf_reader");
+	archive_read_support_filter_all(r->ar);
+	archive_read_support_format_raw(r->ar);
+	archive_read_support_format_empty(r->ar); /* raw refuses input that decompresses to nothing */
+	if (archive_read_open_fd(r->ar, fd, CF__READ_BLOCK) != ARCHIVE_OK)
+		return archive_fail(r, CF_EFORMAT, "cannot read");
+	rc = archive_read_next_header(r->ar, &entry);
+	if (rc == ARCHIVE_EOF)
+		r->eof = 1;
+	else if (rc < ARCHIVE_WARN)
+		return archive_fail(r, CF_EFORMAT, "cannot read");
+	r->compression = compression_of(r->ar);
+	return CF_OK;
 }
 
 int cf_reader_open(cf_reader **out, cf_context *ctx, const char *path)
 {
 	cf_reader *r;
-	struct archive_entry *entry;
 	int stdin_input, rc;
 
 	CF__CHECK_ARG(out);
 	*out = NULL;
 	CF__CHECK_ARG(path);
 	stdin_input = strcmp(path, "-") == 0;
-	if (!stdin_input) {
-		struct stat st;
-		if (stat(path, &st) != 0)
-			return cf__error_set(errno == ENOENT ? CF_ENOTFOUND : CF_EIO, "%s: cannot open: %s", path,
-				strerror(errno));
-		if (S_ISDIR(st.st_mode))
-			return cf__error_set(CF_EIO, "%s: is a directory, not a file", path);
-	}
 
 	r = cf__calloc(ctx, 1, sizeof(*r), "cf_reader");
 	if (r == NULL)
 		return CF_ENOMEM;
 	r->ctx = ctx;
+	r->fd = -1;
 	r->path = cf__strdup(ctx, stdin_input ? "<stdin>" : path);
-	r->ar = archive_read_new();
-	if (r->path == NULL || r->ar == NULL) {
+	if (r->path == NULL) {
 		cf_reader_free(r);
-		return cf__error_oom("cf_reader");
+		return CF_ENOMEM;
 	}
-	archive_read_support_filter_all(r->ar);
-	archive_read_support_format_raw(r->ar);
-	rc = stdin_input ? archive_read_open_fd(r->ar, STDIN_FILENO, CF__READ_BLOCK)
-			 : archive_read_open_filename(r->ar, path, CF__READ_BLOCK);
-	if (rc != ARCHIVE_OK) {
-		rc = archive_fail(r, CF_EIO, "cannot open");
+	if (stdin_input) {
+		rc = open_archive(r, STDIN_FILENO);
+	} else {
+		struct stat st;
+		/* Open it ourselves so a missing or unreadable file is told apart from malformed content. */
+		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (r->fd < 0)
+			rc = cf__error_set(errno == ENOENT ? CF_ENOTFOUND : CF_EIO, "%s: cannot open: %s", path,
+				strerror(errno));
+		else if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode))
+			rc = cf__error_set(CF_EIO, "%s: is a directory, not a file", path);
+		else
+			rc = is_gzip(r->fd) ? open_gzip(r) : open_archive(r, r->fd);
+	}
+	if (rc < 0) {
 		cf_reader_free(r);
 		return rc;
 	}
-	rc = archive_read_next_header(r->ar, &entry);
-	if (rc == ARCHIVE_EOF) {
-		r->eof = 1; /* an empty file */
-	} else if (rc < ARCHIVE_WARN) {
-		rc = archive_fail(r, CF_EFORMAT, "cannot read");
-		cf_reader_free(r);
-		return rc;
-	}
-	r->compression = compression_of(r->ar);
 	*out = r;
+	return CF_OK;
+}
+
+/* gzerror() prefixes its message with "<fd:N>: "; our message names the file instead. */
+static const char *gz_message(gzFile gz, int *zerr)
+{
+	const char *msg = gzerror(gz, zerr), *colon;
+
+	if (msg != NULL && msg[0] == '<' && (colon = strstr(msg, ">: ")) != NULL)
+		msg = colon + 3;
+	return msg && msg[0] ? msg : "unknown zlib error";
+}
+
+static int gzip_read(size_t *nread_out, cf_reader *r, void *buf, size_t len)
+{
+	unsigned int want = len > (1u << 30) ? (1u << 30) : (unsigned int)len;
+	int n = gzread(r->gz, buf, want), zerr = Z_OK;
+	const char *msg;
+
+	if (n < 0 || (n == 0 && !gzeof(r->gz))) {
+		msg = gz_message(r->gz, &zerr);
+		return cf__error_set(zerr == Z_ERRNO ? CF_EIO : CF_EFORMAT, "%s: corrupt or truncated gzip data: %s",
+			r->path, zerr == Z_ERRNO ? strerror(errno) : msg);
+	}
+	if (n == 0) {
+		/* zlib reports a stream cut short as a clean end with Z_BUF_ERROR pending. */
+		msg = gz_message(r->gz, &zerr);
+		if (zerr != Z_OK)
+			return cf__error_set(CF_EFORMAT, "%s: corrupt or truncated gzip data: %s", r->path, msg);
+		r->eof = 1;
+	}
+	*nread_out = (size_t)n;
 	return CF_OK;
 }
 
@@ -114,6 +191,8 @@ int cf_reader_read(size_t *nread_out, cf_reader *r, void *buf, size_t len)
 		CF__CHECK_ARG(buf);
 	if (r->eof || len == 0)
 		return CF_OK;
+	if (r->gz != NULL)
+		return gzip_read(nread_out, r, buf, len);
 	n = archive_read_data(r->ar, buf, len);
 	if (n < 0)
 		return archive_fail(r, CF_EFORMAT, "corrupt or truncated data");
@@ -134,6 +213,10 @@ void cf_reader_free(cf_reader *r)
 		return;
 	if (r->ar != NULL)
 		archive_read_free(r->ar);
+	if (r->gz != NULL)
+		gzclose(r->gz);
+	if (r->fd >= 0)
+		close(r->fd);
 	cf__free(r->ctx, r->path);
 	cf__free(r->ctx, r);
 }

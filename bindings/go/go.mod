@@ -1,0 +1,3 @@
+module cogniforge.dev/cogniforge
+
+go 1.19
