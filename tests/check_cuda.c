@@ -8,6 +8,8 @@
 #include "cogniforge/cogniforge.h"
 #include "device.h"
 
+#if CF_HAVE_CUDA
+
 START_TEST(test_device_info)
 {
 	cf_cuda_device_info info;
@@ -74,8 +76,14 @@ START_TEST(test_saxpy_matches_cpu)
 }
 END_TEST
 
+#endif /* CF_HAVE_CUDA */
+
 int main(void)
 {
+#if !CF_HAVE_CUDA
+	fprintf(stderr, "check_cuda: built without CUDA: skipping\n");
+	return 77;
+#else
 	Suite *s;
 	TCase *tc;
 	SRunner *sr;
@@ -102,4 +110,5 @@ int main(void)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+#endif
 }

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Runs every test runner the project has against BUILD_DIR and prints each runner's summary, then a total.
+# Exit status: non-zero if any runner failed (or a runner that must run could not).
+# Usage: tests/run_all.sh BUILD_DIR
+set -u
+build=$(cd "${1:-build}" && pwd)
+root=$(cd "$(dirname "$0")/.." && pwd)
+logs=$build/test-logs
+mkdir -p "$logs"
+status=0
+total_pass=0 total_fail=0 total_skip=0
+summary=
+
+add() { # runner pass fail skip
+	total_pass=$((total_pass + $2)); total_fail=$((total_fail + $3)); total_skip=$((total_skip + $4))
+	summary="$summary$(printf '  %-8s %4d passed, %d failed, %d skipped' "$1" "$2" "$3" "$4")
+"
+}
+
+echo "== C suites, build tests, CLI and install tests (meson test) =="
+meson test -C "$build" --print-errorlogs >"$logs/meson.log" 2>&1
+rc=$?
+grep -E '^ *[0-9]+/[0-9]+ ' "$logs/meson.log"
+sed -n '/^Ok:/,/^Timeout:/p' "$logs/meson.log"
+[ $rc -eq 0 ] || { status=1; sed -n '/――――/,$p' "$logs/meson.log" | head -n 80; }
+ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' "$logs/meson.log")
+fl=$(sed -n 's/^Fail: *\([0-9]*\).*/\1/p' "$logs/meson.log")
+sk=$(sed -n 's/^Skipped: *\([0-9]*\).*/\1/p' "$logs/meson.log")
+to=$(sed -n 's/^Timeout: *\([0-9]*\).*/\1/p' "$logs/meson.log")
+add "C/meson" "${ok:-0}" "$(( ${fl:-0} + ${to:-0} + (rc != 0 && ${fl:-0} == 0 ? 1 : 0) ))" "${sk:-0}"
+# Individual Check cases, for the record.
+checks=$(grep -ho 'Checks: [0-9]*' "$build"/meson-logs/testlog.txt 2>/dev/null | awk '{s+=$2} END {print s+0}')
+echo "Check test cases run: $checks"
+
+echo
+echo "== Python binding (pytest, Debian python3) =="
+if [ -d "$build/bindings/python/cogniforge" ]; then
+	(cd "$root" && PYTHONPATH="$build/bindings/python" /usr/bin/python3 -m pytest tests/python -q -p no:cacheprovider) \
+		>"$logs/pytest.log" 2>&1
+	rc=$?
+	tail -n 15 "$logs/pytest.log"
+	line=$(grep -E '(passed|failed|error)' "$logs/pytest.log" | tail -n 1)
+	p=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) passed.*/\1/p; s/^\([0-9][0-9]*\) passed.*/\1/p' | head -n1)
+	f=$(echo "$line" | grep -oE '[0-9]+ (failed|error)' | awk '{s+=$1} END {print s+0}')
+	s=$(echo "$line" | grep -oE '[0-9]+ skipped' | awk '{print $1}')
+	[ $rc -eq 0 ] || { status=1; [ "${f:-0}" -gt 0 ] || f=1; }
+	add "Python" "${p:-0}" "${f:-0}" "${s:-0}"
+else
+	echo "FAIL: the Python binding was not built (need swig and python3-dev)"
+	status=1
+	add "Python" 0 1 0
+fi
+
+echo
+echo "== Go binding (go test) =="
+if command -v go >/dev/null 2>&1; then
+	(cd "$root/bindings/go" && PKG_CONFIG_PATH="$build/meson-uninstalled" LD_LIBRARY_PATH="$build/src" \
+		GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$build/go-cache" go test -v -count=1 ./...) >"$logs/go.log" 2>&1
+	rc=$?
+	grep -E '^(--- |ok |FAIL|PASS)' "$logs/go.log"
+	p=$(grep -c '^--- PASS' "$logs/go.log")
+	f=$(grep -c '^--- FAIL' "$logs/go.log")
+	s=$(grep -c '^--- SKIP' "$logs/go.log")
+	[ $rc -eq 0 ] || { status=1; tail -n 30 "$logs/go.log"; [ "$f" -gt 0 ] || f=1; }
+	add "Go" "$p" "$f" "$s"
+else
+	echo "FAIL: go is not installed"
+	status=1
+	add "Go" 0 1 0
+fi
+
+echo
+echo "== Summary (logs in $logs) =="
+printf '%s' "$summary"
+echo "make test: $total_pass passed, $total_fail failed, $total_skip skipped"
+exit $status
