@@ -1,5 +1,6 @@
-// CUDA side of the device interface (src/device.h): device discovery and the backend's smoke kernel.
-// Errors are recorded through cf__error_set so callers see the same thread-local record as on the CPU.
+// The CUDA backend (libcogniforge-cuda.so): device discovery and the smoke kernel, reached by the core only
+// through the function table that cf_cuda_backend_v1() returns (src/device.h). Errors are recorded through
+// the host's error_set, so callers see the same thread-local record as on the CPU.
 #include <cstdio>
 #include <cstring>
 
@@ -8,27 +9,30 @@
 #include <cudnn.h>
 
 extern "C" {
-#include "common.h"
 #include "device.h"
 }
 
+static const cf__cuda_host *host;
+
 static int cuda_fail(const char *what, cudaError_t e)
 {
-	return cf__error_set(CF_ERROR, "CUDA: %s: %s (%s)", what, cudaGetErrorString(e), cudaGetErrorName(e));
+	char msg[512];
+	std::snprintf(msg, sizeof(msg), "CUDA: %s: %s (%s)", what, cudaGetErrorString(e), cudaGetErrorName(e));
+	return host->error_set(CF_ERROR, msg);
 }
 
-extern "C" int cf__cuda_device_count(void)
+static int device_count(void)
 {
 	int n = 0;
 	cudaError_t e = cudaGetDeviceCount(&n);
 	if (e != cudaSuccess) {
-		cudaGetLastError(); // clear the runtime's sticky-free error so later calls start clean
+		cudaGetLastError(); // reset the runtime's last error so later calls start clean
 		return cuda_fail("cudaGetDeviceCount", e);
 	}
 	return n;
 }
 
-extern "C" int cf__cuda_device_info(cf_cuda_device_info *out, int ordinal)
+static int device_info(cf_cuda_device_info *out, int ordinal)
 {
 	cudaDeviceProp p;
 	cudaError_t e = cudaGetDeviceProperties(&p, ordinal);
@@ -43,14 +47,14 @@ extern "C" int cf__cuda_device_info(cf_cuda_device_info *out, int ordinal)
 	return CF_OK;
 }
 
-extern "C" int cf__cuda_versions_get(cf__cuda_versions *out)
+static int versions(cf__cuda_versions *out)
 {
 	int major = 0, minor = 0, patch = 0;
 	std::memset(out, 0, sizeof(*out));
 	cudaRuntimeGetVersion(&out->runtime);
 	if (cudaDriverGetVersion(&out->driver) != cudaSuccess)
 		out->driver = 0;
-	// cublasGetProperty and cudnnGetVersion need no device, so they also prove the libraries link and load.
+	// cublasGetProperty and cudnnGetVersion need no device, so they also prove both libraries load.
 	if (cublasGetProperty(MAJOR_VERSION, &major) == CUBLAS_STATUS_SUCCESS &&
 	    cublasGetProperty(MINOR_VERSION, &minor) == CUBLAS_STATUS_SUCCESS &&
 	    cublasGetProperty(PATCH_LEVEL, &patch) == CUBLAS_STATUS_SUCCESS)
@@ -59,7 +63,7 @@ extern "C" int cf__cuda_versions_get(cf__cuda_versions *out)
 	return CF_OK;
 }
 
-extern "C" int cf__cuda_set_device(int ordinal)
+static int set_device(int ordinal)
 {
 	cudaError_t e = cudaSetDevice(ordinal);
 	return e == cudaSuccess ? CF_OK : cuda_fail("cudaSetDevice", e);
@@ -73,7 +77,7 @@ __global__ static void saxpy_kernel(float *y, const float *x, float a, size_t n)
 		y[i] = a * x[i] + y[i];
 }
 
-extern "C" int cf__cuda_saxpy(float *y, const float *x, float a, size_t n)
+static int saxpy(float *y, const float *x, float a, size_t n)
 {
 	float *dx = nullptr, *dy = nullptr;
 	cudaError_t e;
@@ -108,4 +112,16 @@ done:
 	cudaFree(dx);
 	cudaFree(dy);
 	return rc;
+}
+
+static const cf__cuda_backend backend = {
+	CF__CUDA_BACKEND_ABI, device_count, device_info, versions, set_device, saxpy,
+};
+
+extern "C" __attribute__((visibility("default"))) const cf__cuda_backend *cf_cuda_backend_v1(const cf__cuda_host *h)
+{
+	if (h == nullptr || h->abi != CF__CUDA_BACKEND_ABI)
+		return nullptr;
+	host = h;
+	return &backend;
 }

@@ -98,16 +98,14 @@ int cf_cuda_device_count(void)
 
 int cf_cuda_device_info_get(cf_cuda_device_info *out, int ordinal)
 {
+	const cf__cuda_backend *b;
+	int count;
+
 	CF__CHECK_ARG(out);
-#if CF_HAVE_CUDA
-	{
-		int count = cf__device_cuda_count();
-		if (ordinal < 0 || ordinal >= count)
-			return cf__error_set(CF_ENOTFOUND, "CUDA device %d does not exist (%d usable)", ordinal, count);
-		return cf__cuda_device_info(out, ordinal);
-	}
-#else
-	(void)ordinal;
-	return cf__error_set(CF_EUNSUPPORTED, "this build has no CUDA support (rebuild with -Dcuda=enabled)");
-#endif
+	if ((b = cf__cuda()) == NULL)
+		return cf__error_set(CF_EUNSUPPORTED, "CUDA backend unavailable: %s", cf__cuda_load_error());
+	count = cf__device_cuda_count();
+	if (ordinal < 0 || ordinal >= count)
+		return cf__error_set(CF_ENOTFOUND, "CUDA device %d does not exist (%d usable)", ordinal, count);
+	return b->device_info(out, ordinal);
 }

@@ -11,6 +11,9 @@
 #  define CF__PRINTF(f, a)
 #endif
 
+#define CF__STR2(x) #x
+#define CF__STR(x) CF__STR2(x)
+
 /* Record `code` and a formatted message in the thread-local error; returns `code` so callers can
  * `return cf__error_set(CF_EINVAL, "...")`. */
 int cf__error_set(int code, const char *fmt, ...) CF__PRINTF(2, 3);

@@ -45,27 +45,21 @@ static int validate_options(const cf_context_options *o)
 	return CF_OK;
 }
 
-static int resolve_device(cf_context *ctx, cf_device wanted, int index)
+/* CF_DEVICE_CPU needs nothing; CF_DEVICE_CUDA loads the backend now, so a missing GPU fails at creation;
+ * CF_DEVICE_AUTO waits until something asks (cf_context_device() or a compute call), so contexts that only
+ * read data never pay for loading cuBLAS and cuDNN. */
+static int resolve_cuda(cf_context *ctx, int index)
 {
-	int count = cf__device_cuda_count();
+	int count = cf__device_cuda_count(), rc;
 
-	if (wanted == CF_DEVICE_CPU || (wanted == CF_DEVICE_AUTO && count <= index)) {
-		ctx->device = CF_DEVICE_CPU;
-		return CF_OK;
-	}
-	if (!(cf_features() & CF_FEATURE_CUDA))
-		return cf__error_set(CF_EUNSUPPORTED, "device 'cuda' requested but this build has no CUDA support "
-			"(rebuild with -Dcuda=enabled)");
+	if (cf__cuda() == NULL)
+		return cf__error_set(CF_EUNSUPPORTED, "device 'cuda' requested but the CUDA backend is unavailable: %s",
+			cf__cuda_load_error());
 	if (count <= index)
 		return cf__error_set(CF_EUNSUPPORTED, "device 'cuda:%d' requested but %d CUDA device(s) are usable",
 			index, count);
-#if CF_HAVE_CUDA
-	{
-		int rc = cf__cuda_set_device(index);
-		if (rc < 0)
-			return rc;
-	}
-#endif
+	if ((rc = cf__cuda()->set_device(index)) < 0)
+		return rc;
 	ctx->device = CF_DEVICE_CUDA;
 	ctx->device_index = index;
 	return CF_OK;
@@ -101,12 +95,13 @@ int cf_context_create(cf_context **out, const cf_context_options *opts)
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		ctx->threads = n > 0 ? (int)n : 1;
 	}
-	if ((rc = resolve_device(ctx, opts->device, opts->device_index)) < 0) {
+	ctx->device = opts->device;
+	if (opts->device == CF_DEVICE_CUDA && (rc = resolve_cuda(ctx, opts->device_index)) < 0) {
 		cf_context_free(ctx);
 		return rc;
 	}
 	cf__log(ctx, CF_LOG_DEBUG, "context created: device=%s threads=%d",
-		ctx->device == CF_DEVICE_CUDA ? "cuda" : "cpu", ctx->threads);
+		ctx->device == CF_DEVICE_CUDA ? "cuda" : ctx->device == CF_DEVICE_CPU ? "cpu" : "auto", ctx->threads);
 	*out = ctx;
 	return CF_OK;
 }
@@ -121,9 +116,20 @@ void cf_context_free(cf_context *ctx)
 		free(ctx);
 }
 
-cf_device cf_context_device(const cf_context *ctx)
+cf_device cf_context_device(cf_context *ctx)
 {
-	return ctx ? ctx->device : CF_DEVICE_CPU;
+	if (ctx == NULL)
+		return CF_DEVICE_CPU;
+	if (ctx->device == CF_DEVICE_AUTO) {
+		if (cf__device_cuda_count() > ctx->device_index && resolve_cuda(ctx, ctx->device_index) == CF_OK) {
+			cf__log(ctx, CF_LOG_INFO, "device auto: using cuda:%d", ctx->device_index);
+		} else {
+			cf_error_clear(); /* no GPU is an expected outcome of auto, not an error */
+			ctx->device = CF_DEVICE_CPU;
+			cf__log(ctx, CF_LOG_DEBUG, "device auto: using the CPU");
+		}
+	}
+	return ctx->device;
 }
 
 int cf_context_threads(const cf_context *ctx)

@@ -260,18 +260,27 @@ int cf_file_summarize(cf_file_summary *out, cf_context *ctx, const char *path)
 			goto done;
 		}
 		out->bytes += n;
-		for (i = 0; i < n; i++) {
-			unsigned char c = buf[i];
-			if (c == '\n') {
-				out->lines++;
-				if (!line_has_text)
-					out->blank_lines++;
-				in_line = line_has_text = 0;
-			} else {
-				in_line = 1;
-				if (!is_space(c))
-					line_has_text = 1;
+		/* memchr does the scanning: a line only needs inspecting until its first non-blank byte. */
+		for (i = 0; i < n;) {
+			const unsigned char *nl;
+			if (!line_has_text) {
+				while (i < n && is_space(buf[i]))
+					i++, in_line = 1;
+				if (i == n)
+					break;
+				if (buf[i] != '\n')
+					line_has_text = in_line = 1;
 			}
+			nl = memchr(buf + i, '\n', n - i);
+			if (nl == NULL) {
+				in_line = 1;
+				break;
+			}
+			out->lines++;
+			if (!line_has_text)
+				out->blank_lines++;
+			in_line = line_has_text = 0;
+			i = (size_t)(nl - buf) + 1;
 		}
 	}
 	if (in_line) {

@@ -27,7 +27,7 @@ START_TEST(test_library_versions)
 {
 	cf__cuda_versions v;
 
-	ck_assert_int_eq(cf__cuda_versions_get(&v), CF_OK);
+	ck_assert_int_eq(cf__cuda()->versions(&v), CF_OK);
 	fprintf(stderr, "cudart %d, driver %d, cublas %d, cudnn %zu\n", v.runtime, v.driver, v.cublas, v.cudnn);
 	ck_assert_int_ge(v.runtime, 13000);
 	ck_assert_int_ge(v.driver, v.runtime); /* a driver older than the runtime cannot run our kernels */
@@ -64,13 +64,13 @@ START_TEST(test_saxpy_matches_cpu)
 		x[i] = (float)(i % 1000) * 0.001f;
 		y[i] = (float)(i % 7);
 	}
-	ck_assert_int_eq(cf__cuda_saxpy(y, x, 2.5f, n), CF_OK);
+	ck_assert_int_eq(cf__cuda()->saxpy(y, x, 2.5f, n), CF_OK);
 	for (i = 0; i < n; i++) {
 		float expect = 2.5f * ((float)(i % 1000) * 0.001f) + (float)(i % 7);
 		ck_assert_msg(fabsf(y[i] - expect) <= 1e-6f * fabsf(expect) + 1e-6f, "y[%zu] = %g, want %g", i,
 			(double)y[i], (double)expect);
 	}
-	ck_assert_int_eq(cf__cuda_saxpy(y, x, 1.0f, 0), CF_OK);
+	ck_assert_int_eq(cf__cuda()->saxpy(y, x, 1.0f, 0), CF_OK);
 	free(x);
 	free(y);
 }

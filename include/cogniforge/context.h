@@ -36,7 +36,7 @@ typedef void (*cf_log_fn)(cf_log_level level, const char *message, void *payload
 
 /** Which compute device a context uses. */
 typedef enum cf_device {
-	CF_DEVICE_AUTO = 0, /**< a CUDA device when one is usable, else the CPU */
+	CF_DEVICE_AUTO = 0, /**< a CUDA device when one is usable, else the CPU; decided on first use */
 	CF_DEVICE_CPU = 1,
 	CF_DEVICE_CUDA = 2  /**< fail with CF_EUNSUPPORTED when no CUDA device is usable */
 } cf_device;
@@ -75,8 +75,13 @@ CF_API int cf_context_create(cf_context **out, const cf_context_options *opts);
 /** Free a context. NULL is a no-op. */
 CF_API void cf_context_free(cf_context *ctx);
 
-/** The device the context resolved to: CF_DEVICE_CPU or CF_DEVICE_CUDA (never CF_DEVICE_AUTO). */
-CF_API cf_device cf_context_device(const cf_context *ctx);
+/**
+ * The device the context uses: CF_DEVICE_CPU or CF_DEVICE_CUDA, never CF_DEVICE_AUTO.
+ * A context created with CF_DEVICE_AUTO resolves on the first call to this function (or the first compute
+ * call), loading the CUDA backend only then, so data-only work never pays for it. Not thread-safe, like
+ * every other use of a context.
+ */
+CF_API cf_device cf_context_device(cf_context *ctx);
 
 /** The number of CPU worker threads the context uses (at least 1). */
 CF_API int cf_context_threads(const cf_context *ctx);

@@ -146,12 +146,14 @@ def test_context_defaults():
 
 
 def test_context_close_is_idempotent():
-    ctx = cogniforge.Context(device="cpu")
-    ctx.close()
-    ctx.close()
-    with ctx:  # __exit__ closes again
+    with cogniforge.Context(device="cpu") as ctx:
         pass
+    ctx.close()  # after __exit__ closed it
+    ctx.close()
     assert ctx.closed and "closed" in repr(ctx)
+    with pytest.raises(ValueError, match="closed"):
+        with ctx:  # like a closed file, it cannot be entered again
+            pass
     with pytest.raises(ValueError, match="closed"):
         ctx.device
     with pytest.raises(ValueError, match="closed"):
