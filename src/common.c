@@ -96,6 +96,11 @@ int cf_cuda_device_count(void)
 	return cf__device_cuda_count();
 }
 
+const char *cf_cuda_backend_error(void)
+{
+	return cf__cuda() != NULL ? "" : cf__cuda_load_error();
+}
+
 int cf_cuda_device_info_get(cf_cuda_device_info *out, int ordinal)
 {
 	const cf__cuda_backend *b;

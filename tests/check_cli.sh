@@ -37,10 +37,10 @@ expect "--version" 0 "$cli" --version
 check "--version prints the version" "grep -q '^cogniforge [0-9]' $tmp/out"
 
 expect "version" 0 "$cli" version
-check "version text" "grep -q '^features:' $tmp/out && grep -q '^cuda devices: [0-9]' $tmp/out"
+check "version text" "grep -q '^features:' $tmp/out && grep -q '^cuda devices: [0-9]' $tmp/out && grep -q '^cuda backend: ' $tmp/out"
 expect "version --json" 0 "$cli" version --json
 check "version --json is JSON with version and features" \
-	"/usr/bin/python3 -c 'import json,sys; d=json.load(open(\"$tmp/out\")); assert d[\"version\"] and \"threads\" in d[\"features\"] and d[\"cuda_device_count\"] == len(d[\"cuda_devices\"])'"
+	"/usr/bin/python3 -c 'import json,sys; d=json.load(open(\"$tmp/out\")); assert d[\"version\"] and \"threads\" in d[\"features\"] and d[\"cuda_device_count\"] == len(d[\"cuda_devices\"]) and isinstance(d[\"cuda_backend\"][\"loaded\"], bool)'"
 expect "version --help" 0 "$cli" version --help
 check "version --help text" "grep -q 'Usage: cogniforge version' $tmp/out"
 expect "help version" 0 "$cli" help version

@@ -133,6 +133,19 @@ START_TEST(test_cuda_device_count_never_fails)
 }
 END_TEST
 
+START_TEST(test_cuda_backend_error)
+{
+	const char *reason = cf_cuda_backend_error();
+
+	ck_assert_ptr_nonnull(reason);
+	if (!(cf_features() & CF_FEATURE_CUDA))
+		ck_assert_ptr_nonnull(strstr(reason, "without CUDA"));
+	if (reason[0] != '\0')
+		ck_assert_int_eq(cf_cuda_device_count(), 0);
+	ck_assert_str_eq(cf_cuda_backend_error(), reason); /* loaded once: the answer does not change */
+}
+END_TEST
+
 static Suite *common_suite(void)
 {
 	Suite *s = suite_create("common");
@@ -147,6 +160,7 @@ static Suite *common_suite(void)
 	tcase_add_test(version, test_version_macros_match_runtime);
 	tcase_add_test(version, test_features);
 	tcase_add_test(version, test_cuda_device_count_never_fails);
+	tcase_add_test(version, test_cuda_backend_error);
 	suite_add_tcase(s, errors);
 	suite_add_tcase(s, version);
 	return s;

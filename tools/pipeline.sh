@@ -15,8 +15,9 @@ run() {
 	name=$1
 	shift
 	t0=$(date +%s%N)
-	if ! "$@" >"$work/$name.out" 2>"$work/$name.err"; then
-		rc=$?
+	rc=0
+	"$@" >"$work/$name.out" 2>"$work/$name.err" || rc=$?
+	if [ "$rc" -ne 0 ]; then
 		printf 'pipeline: %-16s FAILED  (exit %d)\n' "$name" "$rc"
 		cat "$work/$name.err" >&2
 		exit "$rc"

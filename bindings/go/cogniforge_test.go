@@ -424,3 +424,13 @@ func TestFinalizers(t *testing.T) {
 	runtime.GC()
 	runtime.GC()
 }
+
+func TestCUDABackendError(t *testing.T) {
+	reason := CUDABackendError()
+	if !HasFeature(FeatureCUDA) && !strings.Contains(reason, "without CUDA") {
+		t.Errorf("built without CUDA but reason is %q", reason)
+	}
+	if reason != "" && CUDADeviceCount() != 0 {
+		t.Errorf("backend unavailable (%q) yet %d devices", reason, CUDADeviceCount())
+	}
+}

@@ -11,6 +11,10 @@ import "runtime"
 // without CUDA or there is no driver or device. It never fails.
 func CUDADeviceCount() int { return int(C.cf_cuda_device_count()) }
 
+// CUDABackendError says why the CUDA backend is unavailable: "" when it loaded (a device may still be
+// absent), otherwise a one-line reason such as a missing libcublas.so.13. The backend loads on first use.
+func CUDABackendError() string { return C.GoString(C.cf_cuda_backend_error()) }
+
 // CUDADevice describes one CUDA device.
 type CUDADevice struct {
 	Ordinal         int    // the index passed to CUDADeviceInfo

@@ -236,6 +236,7 @@ static int cf_py_context_options(PyObject *dict, cf_context_options *opts)
 
 CF_PY_NOCHECK(cf_error_code_name)
 CF_PY_NOCHECK(cf_version)
+CF_PY_NOCHECK(cf_cuda_backend_error)
 CF_PY_NOCHECK(cf_features)
 CF_PY_NOCHECK(cf_context_free)
 CF_PY_NOCHECK(cf_context_device)

@@ -92,6 +92,14 @@ CF_API unsigned int cf_features(void);
  */
 CF_API int cf_cuda_device_count(void);
 
+/**
+ * Why the CUDA backend is unavailable. The backend (libcogniforge-cuda.so) is loaded on first use; calling
+ * this loads it.
+ * @return "" when the backend loaded (a device may still be absent: see cf_cuda_device_count()), otherwise
+ *         a borrowed one-line reason (built without CUDA, backend or toolkit library not found, ...).
+ */
+CF_API const char *cf_cuda_backend_error(void);
+
 /** A CUDA device's description. */
 typedef struct cf_cuda_device_info {
 	char name[256];       /**< e.g. "NVIDIA H100 80GB HBM3" */

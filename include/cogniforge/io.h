@@ -1,8 +1,14 @@
 /**
  * @file cogniforge/io.h
- * @brief Streaming file input with transparent decompression (gzip, zstd, xz, bzip2 or plain), via libarchive.
+ * @brief Streaming file input with transparent decompression (gzip, zstd, xz, bzip2 or plain).
  *
  * Readers use bounded memory whatever the file size, so parsers built on them (csv, registry) stream too.
+ * Compression is detected from the content. gzip goes through zlib, which verifies the CRC-32 and length
+ * trailer; zstd, xz and bzip2 go through libarchive, whose decoders verify their own checksums. Corrupt or
+ * truncated input is CF_EFORMAT naming the file, never silently shortened data.
+ *
+ * A `ctx` argument may be NULL (the C library allocator is used). A reader allocates through its context, so
+ * free the reader before the context.
  */
 #ifndef COGNIFORGE_IO_H
 #define COGNIFORGE_IO_H

@@ -6,7 +6,7 @@ Build it, then run them with Debian's interpreter (the one the extension was com
     meson setup build-py -Dcuda=disabled -Dtests=false && ninja -C build-py
     PYTHONPATH=build-py/bindings/python /usr/bin/python3 -m pytest tests/python -q
 
-For an installed copy, point PYTHONPATH at <destdir><prefix>/<py.get_install_dir()> instead, with
+For an installed copy, point PYTHONPATH at <destdir><prefix>/lib/python3.X/dist-packages instead, with
 LD_LIBRARY_PATH at the installed libcogniforge. numpy tests skip when numpy is missing.
 """
 

@@ -206,3 +206,12 @@ def test_summarize_with_context(tmp_path):
         assert cogniforge.summarize_file(p, context=ctx).lines == 1
     with pytest.raises(TypeError, match="cogniforge.Context"):
         cogniforge.summarize_file(p, context="cpu")
+
+
+def test_cuda_backend_error_is_consistent():
+    reason = cogniforge.cuda_backend_error()
+    assert isinstance(reason, str)
+    if not (cogniforge.features() & cogniforge.FEATURE_CUDA):
+        assert "without CUDA" in reason
+    if reason:
+        assert cogniforge.cuda_device_count() == 0

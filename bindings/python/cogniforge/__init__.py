@@ -19,7 +19,7 @@ from ._io import FileSummary, Reader, open_reader, summarize_file
 __all__ = [
     "__version__", "version", "version_number", "features", "Feature",
     "FEATURE_THREADS", "FEATURE_CUDA", "FEATURE_ZSTD", "FEATURE_GZIP",
-    "cuda_device_count", "cuda_device_info", "CudaDeviceInfo", "error_code_name",
+    "cuda_device_count", "cuda_backend_error", "cuda_device_info", "CudaDeviceInfo", "error_code_name",
     "Context", "sha256", "SHA256_SIZE", "summarize_file", "FileSummary", "open_reader", "Reader",
     "Error", "InvalidArgumentError", "OutOfMemoryError", "InputOutputError", "FormatError",
     "NotFoundError", "UnsupportedError", "VersionError",
@@ -63,6 +63,12 @@ def features():
 def cuda_device_count():
     """Usable CUDA devices: 0 without CUDA support, a driver or a device. Never raises."""
     return _raw.cf_cuda_device_count()
+
+
+def cuda_backend_error():
+    """Why the CUDA backend is unavailable: ``""`` when it loaded (a device may still be absent), otherwise
+    a one-line reason such as a missing ``libcublas.so.13``. Never raises."""
+    return _raw.cf_cuda_backend_error()
 
 
 @_dataclass(frozen=True)

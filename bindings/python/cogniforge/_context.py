@@ -60,7 +60,7 @@ class Context:
 
     @property
     def device(self):
-        """The device in use: ``"cpu"`` or ``"cuda"`` (``"auto"`` is resolved at creation)."""
+        """The device in use: ``"cpu"`` or ``"cuda"`` (``"auto"`` is resolved on first use, so contexts that only read data never load the CUDA backend)."""
         return _DEVICE_NAMES.get(_raw.cf_context_device(self._checked()), "unknown")
 
     @property
