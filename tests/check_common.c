@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cogniforge/cogniforge.h"
+#include "check_runner.h"
 
 START_TEST(test_error_last_never_null)
 {
@@ -168,11 +169,5 @@ static Suite *common_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(common_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return cf_check_run(common_suite());
 }

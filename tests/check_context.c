@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cogniforge/cogniforge.h"
+#include "check_runner.h"
 
 #ifndef CF_TEST_DATA_DIR
 #error "CF_TEST_DATA_DIR must name the embedded data directory"
@@ -43,6 +44,18 @@ static void count_free(void *opaque, void *ptr)
 	c->frees++;
 	c->live--;
 	free(ptr);
+}
+
+/* Options whose allocator hooks count into `c`. */
+static cf_context_options counting_options(counting *c)
+{
+	cf_context_options o = CF_CONTEXT_OPTIONS_INIT;
+
+	o.allocator.alloc = count_alloc;
+	o.allocator.realloc = count_realloc;
+	o.allocator.free = count_free;
+	o.allocator.opaque = c;
+	return o;
 }
 
 START_TEST(test_options_init)
@@ -138,14 +151,10 @@ END_TEST
 START_TEST(test_allocator_hooks_used_and_balanced)
 {
 	counting c = { 0, 0, 0, 0 };
-	cf_context_options o = CF_CONTEXT_OPTIONS_INIT;
+	cf_context_options o = counting_options(&c);
 	cf_context *ctx = NULL;
 	cf_file_summary s;
 
-	o.allocator.alloc = count_alloc;
-	o.allocator.realloc = count_realloc;
-	o.allocator.free = count_free;
-	o.allocator.opaque = &c;
 	ck_assert_int_eq(cf_context_create(&ctx, &o), CF_OK);
 	ck_assert_int_eq(c.allocs, 1); /* the context itself */
 	ck_assert_int_eq(cf_file_summarize(&s, ctx, CF_TEST_DATA_DIR "/adult/adult.names"), CF_OK);
@@ -159,15 +168,11 @@ END_TEST
 START_TEST(test_allocator_failure_is_enomem)
 {
 	counting c = { 0, 0, 0, 0 };
-	cf_context_options o = CF_CONTEXT_OPTIONS_INIT;
+	cf_context_options o = counting_options(&c);
 	cf_context *ctx = NULL;
 	cf_file_summary s;
 	int rc;
 
-	o.allocator.alloc = count_alloc;
-	o.allocator.realloc = count_realloc;
-	o.allocator.free = count_free;
-	o.allocator.opaque = &c;
 	c.fail_after = 1;
 	ck_assert_int_eq(cf_context_create(&ctx, &o), CF_ENOMEM);
 	ck_assert_ptr_null(ctx);
@@ -245,11 +250,5 @@ static Suite *context_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(context_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return cf_check_run(context_suite());
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cogniforge/cogniforge.h"
+#include "check_runner.h"
 
 static void hex_of_sha(char hex[65], const void *data, size_t len)
 {
@@ -74,11 +75,5 @@ static Suite *digest_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(digest_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return cf_check_run(digest_suite());
 }

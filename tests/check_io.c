@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cogniforge/cogniforge.h"
+#include "check_runner.h"
 
 #ifndef CF_TEST_DATA_DIR
 #error "CF_TEST_DATA_DIR must name the embedded data directory"
@@ -320,11 +321,5 @@ static Suite *io_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(io_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return cf_check_run(io_suite());
 }
