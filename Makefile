@@ -52,7 +52,7 @@ test-python: build
 
 test-go: build
 	cd bindings/go && PKG_CONFIG_PATH=$(ABS_BUILD)/meson-uninstalled LD_LIBRARY_PATH=$(ABS_BUILD)/src \
-		GOFLAGS=-mod=mod GOPROXY=off GOCACHE=$(ABS_BUILD)/go-cache go test -count=1 ./...
+		GOFLAGS=-mod=mod GOPROXY=off GOCACHE=$(ABS_BUILD)/go-cache GOPATH=$(ABS_BUILD)/go-path go test -count=1 ./...
 
 # Sanitizers: C suites and CLI only (CUDA off: the sanitizers do not instrument device code).
 test-asan: deps-test

@@ -56,7 +56,7 @@ echo
 echo "== Go binding (go test) =="
 if command -v go >/dev/null 2>&1; then
 	(cd "$root/bindings/go" && PKG_CONFIG_PATH="$build/meson-uninstalled" LD_LIBRARY_PATH="$build/src" \
-		GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$build/go-cache" go test -v -count=1 ./...) >"$logs/go.log" 2>&1
+		GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$build/go-cache" GOPATH="$build/go-path" go test -v -count=1 ./...) >"$logs/go.log" 2>&1
 	rc=$?
 	grep -E '^(--- |ok |FAIL|PASS)' "$logs/go.log"
 	p=$(grep -c '^--- PASS' "$logs/go.log")
