@@ -1,6 +1,8 @@
-/* Streaming input. libarchive's raw format reads plain, zstd, xz and bzip2 files through one code path (each
- * of those verifies its own checksums). gzip goes through zlib instead, because libarchive's gzip filter does
- * not check the CRC-32 and length trailer, and a silently corrupted dataset must never get a digest. */
+/* Streaming input. One input layer reads the file descriptor (a file, a pipe or stdin) into a buffer; the
+ * first block is sniffed for the format. gzip is inflated with zlib, which verifies the CRC-32 and length
+ * trailer of every member (libarchive's gzip filter does not, and a silently corrupted dataset must never get
+ * a digest). zstd, xz and bzip2 go through libarchive's raw format, whose decoders verify their own
+ * checksums; plain data passes through it unchanged. */
 #include "cogniforge/io.h"
 
 #include <archive.h>
@@ -20,10 +22,14 @@
 
 struct cf_reader {
 	cf_context *ctx;
-	struct archive *ar; /* plain, zstd, xz, bzip2 and stdin */
-	gzFile gz;          /* gzip files */
-	int fd;             /* owned, -1 when none (stdin is not ours to close) */
 	char *path;
+	int fd;       /* the input; closed by cf_reader_free() unless it is stdin */
+	int owns_fd;
+	unsigned char *in; /* input buffer: CF__READ_BLOCK bytes, holding in_len, consumed up to in_pos */
+	size_t in_len, in_pos;
+	int in_eof;
+	struct archive *ar; /* zstd, xz, bzip2, plain */
+	z_stream *z;        /* gzip */
 	cf_compression compression;
 	int eof;
 };
@@ -32,7 +38,6 @@ static cf_compression compression_of(struct archive *ar)
 {
 	switch (archive_filter_code(ar, 0)) {
 	case ARCHIVE_FILTER_NONE: return CF_COMPRESSION_NONE;
-	case ARCHIVE_FILTER_GZIP: return CF_COMPRESSION_GZIP;
 	case ARCHIVE_FILTER_ZSTD: return CF_COMPRESSION_ZSTD;
 	case ARCHIVE_FILTER_XZ: return CF_COMPRESSION_XZ;
 	case ARCHIVE_FILTER_BZIP2: return CF_COMPRESSION_BZIP2;
@@ -52,40 +57,51 @@ const char *cf_compression_name(cf_compression c)
 	}
 }
 
-static int archive_fail(cf_reader *r, int code, const char *what)
+/* Refill the input buffer once it is consumed. Returns 0 (in_eof set at end of input) or CF_EIO. */
+static int fill(cf_reader *r)
 {
-	const char *msg = r->ar ? archive_error_string(r->ar) : NULL;
-	int err = r->ar ? archive_errno(r->ar) : 0;
+	ssize_t n;
 
-	/* An operating-system read failure is I/O, not bad content. */
-	if (err == EIO || err == EACCES || err == ENOSPC || err == ESTALE)
-		code = CF_EIO;
-	if (msg == NULL)
-		msg = "corrupt or truncated data";
-	return cf__error_set(code, "%s: %s: %s", r->path, what, msg);
-}
-
-static int is_gzip(int fd)
-{
-	unsigned char magic[2];
-	return pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-}
-
-static int open_gzip(cf_reader *r)
-{
-	int dupfd = dup(r->fd); /* gzclose closes the descriptor it was given */
-
-	if (dupfd < 0 || (r->gz = gzdopen(dupfd, "rb")) == NULL) {
-		if (dupfd >= 0)
-			close(dupfd);
-		return cf__error_set(CF_ENOMEM, "%s: cannot start gzip decompression", r->path);
-	}
-	gzbuffer(r->gz, CF__READ_BLOCK);
-	r->compression = CF_COMPRESSION_GZIP;
+	if (r->in_pos < r->in_len || r->in_eof)
+		return CF_OK;
+	do
+		n = read(r->fd, r->in, CF__READ_BLOCK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return cf__error_set(CF_EIO, "%s: read failed: %s", r->path, strerror(errno));
+	r->in_pos = 0;
+	r->in_len = (size_t)n;
+	r->in_eof = n == 0;
 	return CF_OK;
 }
 
-static int open_archive(cf_reader *r, int fd)
+/* libarchive pulls its input through the same buffer, so the sniffed first block is not lost. */
+static la_ssize_t archive_read_cb(struct archive *ar, void *payload, const void **buf)
+{
+	cf_reader *r = payload;
+	size_t n;
+
+	if (fill(r) < 0) {
+		archive_set_error(ar, EIO, "%s", cf_error_last()->message);
+		return -1;
+	}
+	*buf = r->in + r->in_pos;
+	n = r->in_len - r->in_pos;
+	r->in_pos = r->in_len;
+	return (la_ssize_t)n;
+}
+
+static int archive_fail(cf_reader *r, int code, const char *what)
+{
+	const char *msg = archive_error_string(r->ar);
+
+	/* An operating-system read failure is I/O, not bad content. */
+	if (archive_errno(r->ar) == EIO)
+		code = CF_EIO;
+	return cf__error_set(code, "%s: %s: %s", r->path, what, msg ? msg : "corrupt or truncated data");
+}
+
+static int open_archive(cf_reader *r)
 {
 	struct archive_entry *entry;
 	int rc;
@@ -93,13 +109,12 @@ static int open_archive(cf_reader *r, int fd)
 	if ((r->ar = archive_read_new()) == NULL)
 		return cf__error_oom("cf_reader");
 	/* An explicit list: filter_all would also enable filters that run external programs (lrzip, lzop). */
-	archive_read_support_filter_gzip(r->ar); /* stdin only; files take the zlib path */
 	archive_read_support_filter_zstd(r->ar);
 	archive_read_support_filter_xz(r->ar);
 	archive_read_support_filter_bzip2(r->ar);
 	archive_read_support_format_raw(r->ar);
 	archive_read_support_format_empty(r->ar); /* raw refuses input that decompresses to nothing */
-	if (archive_read_open_fd(r->ar, fd, CF__READ_BLOCK) != ARCHIVE_OK)
+	if (archive_read_open(r->ar, r, NULL, archive_read_cb, NULL) != ARCHIVE_OK)
 		return archive_fail(r, CF_EFORMAT, "cannot read");
 	rc = archive_read_next_header(r->ar, &entry);
 	if (rc == ARCHIVE_EOF)
@@ -110,77 +125,124 @@ static int open_archive(cf_reader *r, int fd)
 	return CF_OK;
 }
 
+static int open_gzip(cf_reader *r)
+{
+	r->z = cf__calloc(r->ctx, 1, sizeof(*r->z), "zlib stream");
+	if (r->z == NULL)
+		return CF_ENOMEM;
+	/* 16 + MAX_WBITS: a gzip wrapper, whose CRC-32 and length trailer inflate() verifies. */
+	if (inflateInit2(r->z, 16 + MAX_WBITS) != Z_OK) {
+		cf__free(r->ctx, r->z);
+		r->z = NULL;
+		return cf__error_set(CF_ENOMEM, "%s: cannot start gzip decompression", r->path);
+	}
+	r->compression = CF_COMPRESSION_GZIP;
+	return CF_OK;
+}
+
+static int gzip_read(size_t *nread_out, cf_reader *r, unsigned char *buf, size_t len)
+{
+	z_stream *z = r->z;
+	int rc, zrc;
+
+	z->next_out = buf;
+	z->avail_out = len > (1u << 30) ? (1u << 30) : (uInt)len;
+	while (z->avail_out > 0) {
+		if ((rc = fill(r)) < 0)
+			return rc;
+		if (r->in_pos == r->in_len) {
+			if (z->total_in == 0 && z->total_out == 0 && r->in_eof) {
+				r->eof = 1; /* a member ended exactly at the end of input */
+				break;
+			}
+			return cf__error_set(CF_EFORMAT, "%s: truncated gzip data (input ends inside a member)", r->path);
+		}
+		z->next_in = r->in + r->in_pos;
+		z->avail_in = (uInt)(r->in_len - r->in_pos);
+		zrc = inflate(z, Z_NO_FLUSH);
+		r->in_pos = r->in_len - z->avail_in;
+		if (zrc == Z_STREAM_END) {
+			/* Concatenated members (as `cat a.gz b.gz` makes) continue; the end of input ends the stream. */
+			inflateReset(z);
+			if ((rc = fill(r)) < 0)
+				return rc;
+			if (r->in_pos == r->in_len && r->in_eof) {
+				r->eof = 1;
+				break;
+			}
+			continue;
+		}
+		if (zrc != Z_OK && zrc != Z_BUF_ERROR)
+			return cf__error_set(zrc == Z_MEM_ERROR ? CF_ENOMEM : CF_EFORMAT, "%s: corrupt gzip data: %s",
+				r->path, z->msg ? z->msg : zError(zrc));
+	}
+	*nread_out = (size_t)(z->next_out - buf);
+	return CF_OK;
+}
+
 int cf_reader_open(cf_reader **out, cf_context *ctx, const char *path)
 {
 	cf_reader *r;
-	int stdin_input, rc;
+	int rc;
 
 	CF__CHECK_ARG(out);
 	*out = NULL;
 	CF__CHECK_ARG(path);
-	stdin_input = strcmp(path, "-") == 0;
 
 	r = cf__calloc(ctx, 1, sizeof(*r), "cf_reader");
 	if (r == NULL)
 		return CF_ENOMEM;
 	r->ctx = ctx;
 	r->fd = -1;
-	r->path = cf__strdup(ctx, stdin_input ? "<stdin>" : path);
-	if (r->path == NULL) {
+	r->path = cf__strdup(ctx, strcmp(path, "-") == 0 ? "<stdin>" : path);
+	r->in = cf__malloc(ctx, CF__READ_BLOCK, "read buffer");
+	if (r->path == NULL || r->in == NULL) {
 		cf_reader_free(r);
 		return CF_ENOMEM;
 	}
-	if (stdin_input) {
-		rc = open_archive(r, STDIN_FILENO);
+	if (strcmp(path, "-") == 0) {
+		r->fd = STDIN_FILENO;
 	} else {
 		struct stat st;
 		/* Open it ourselves so a missing or unreadable file is told apart from malformed content. */
 		r->fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (r->fd < 0)
+		if (r->fd < 0) {
 			rc = cf__error_set(errno == ENOENT ? CF_ENOTFOUND : CF_EIO, "%s: cannot open: %s", path,
 				strerror(errno));
-		else if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode))
+			cf_reader_free(r);
+			return rc;
+		}
+		r->owns_fd = 1;
+		if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 			rc = cf__error_set(CF_EIO, "%s: is a directory, not a file", path);
+			cf_reader_free(r);
+			return rc;
+		}
+	}
+	/* Sniff: the first read of a pipe may return a single byte, so top up to the 2-byte gzip magic. */
+	rc = fill(r);
+	while (rc == CF_OK && !r->in_eof && r->in_len < 2) {
+		ssize_t n = read(r->fd, r->in + r->in_len, CF__READ_BLOCK - r->in_len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = cf__error_set(CF_EIO, "%s: read failed: %s", r->path, strerror(errno));
+		else if (n == 0)
+			r->in_eof = 1;
 		else
-			rc = is_gzip(r->fd) ? open_gzip(r) : open_archive(r, r->fd);
+			r->in_len += (size_t)n;
+	}
+	if (rc == CF_OK) {
+		if (r->in_len >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b)
+			rc = open_gzip(r);
+		else
+			rc = open_archive(r);
 	}
 	if (rc < 0) {
 		cf_reader_free(r);
 		return rc;
 	}
 	*out = r;
-	return CF_OK;
-}
-
-/* gzerror() prefixes its message with "<fd:N>: "; our message names the file instead. */
-static const char *gz_message(gzFile gz, int *zerr)
-{
-	const char *msg = gzerror(gz, zerr), *colon;
-
-	if (msg != NULL && msg[0] == '<' && (colon = strstr(msg, ">: ")) != NULL)
-		msg = colon + 3;
-	return msg && msg[0] ? msg : "unknown zlib error";
-}
-
-static int gzip_read(size_t *nread_out, cf_reader *r, void *buf, size_t len)
-{
-	unsigned int want = len > (1u << 30) ? (1u << 30) : (unsigned int)len;
-	int n = gzread(r->gz, buf, want), zerr = Z_OK;
-	const char *msg;
-
-	if (n < 0 || (n == 0 && !gzeof(r->gz))) {
-		msg = gz_message(r->gz, &zerr);
-		return cf__error_set(zerr == Z_ERRNO ? CF_EIO : CF_EFORMAT, "%s: corrupt or truncated gzip data: %s",
-			r->path, zerr == Z_ERRNO ? strerror(errno) : msg);
-	}
-	if (n == 0) {
-		/* zlib reports a stream cut short as a clean end with Z_BUF_ERROR pending. */
-		msg = gz_message(r->gz, &zerr);
-		if (zerr != Z_OK)
-			return cf__error_set(CF_EFORMAT, "%s: corrupt or truncated gzip data: %s", r->path, msg);
-		r->eof = 1;
-	}
-	*nread_out = (size_t)n;
 	return CF_OK;
 }
 
@@ -195,7 +257,7 @@ int cf_reader_read(size_t *nread_out, cf_reader *r, void *buf, size_t len)
 		CF__CHECK_ARG(buf);
 	if (r->eof || len == 0)
 		return CF_OK;
-	if (r->gz != NULL)
+	if (r->z != NULL)
 		return gzip_read(nread_out, r, buf, len);
 	n = archive_read_data(r->ar, buf, len);
 	if (n < 0)
@@ -217,10 +279,13 @@ void cf_reader_free(cf_reader *r)
 		return;
 	if (r->ar != NULL)
 		archive_read_free(r->ar);
-	if (r->gz != NULL)
-		gzclose(r->gz);
-	if (r->fd >= 0)
+	if (r->z != NULL) {
+		inflateEnd(r->z);
+		cf__free(r->ctx, r->z);
+	}
+	if (r->owns_fd)
 		close(r->fd);
+	cf__free(r->ctx, r->in);
 	cf__free(r->ctx, r->path);
 	cf__free(r->ctx, r);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cogniforge/cogniforge.h"
@@ -122,6 +123,51 @@ START_TEST(test_reader_small_chunks)
 	ck_assert_int_eq(cf_reader_read(&n, r, got, sizeof(got)), CF_OK);
 	ck_assert_uint_eq(n, 0); /* stays at end of input */
 	cf_reader_free(r);
+}
+END_TEST
+
+/* Input that cannot be sniffed with a seek: a pipe delivering gzip one byte at a time, two members. */
+START_TEST(test_pipe_concatenated_gzip)
+{
+	char path[300], hex[65], *both;
+	size_t len = strlen(sample), glen, i;
+	unsigned char gz[512];
+	int fds[2];
+	pid_t pid;
+	cf_file_summary s;
+	FILE *f;
+
+	tmp_path(path, sizeof(path), "member.gz");
+	write_file(path, "gzip", sample, len);
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	glen = fread(gz, 1, sizeof(gz), f);
+	fclose(f);
+	ck_assert_uint_gt(glen, 18);
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(fds[0]);
+		for (i = 0; i < 2 * glen; i++)
+			if (write(fds[1], gz + i % glen, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	ck_assert_int_eq(cf_file_summarize(&s, NULL, path), CF_OK);
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	both = malloc(2 * len);
+	ck_assert_ptr_nonnull(both);
+	memcpy(both, sample, len);
+	memcpy(both + len, sample, len);
+	sha_hex(hex, both, 2 * len);
+	ck_assert_int_eq(s.compression, CF_COMPRESSION_GZIP);
+	ck_assert_uint_eq(s.bytes, 2 * len);
+	ck_assert_str_eq(s.sha256_hex, hex);
+	free(both);
 }
 END_TEST
 
@@ -307,6 +353,7 @@ static Suite *io_suite(void)
 	tcase_add_test(read, test_summary_each_compression);
 	tcase_add_test(read, test_reader_small_chunks);
 	tcase_add_test(read, test_empty_and_edge_files);
+	tcase_add_test(read, test_pipe_concatenated_gzip);
 	tcase_add_test(bad, test_missing_and_directory);
 	tcase_add_test(bad, test_corrupt_and_truncated);
 	tcase_add_test(data, test_embedded_adult);
