@@ -16,6 +16,7 @@ mkdir -p "$root/src"
 git clone -q "$top" "$root/src/cogniforge"
 mount -t proc proc "$root/proc"
 mount --rbind /dev "$root/dev"
-trap 'umount -l "$root/proc" "$root/dev" 2>/dev/null || true' EXIT
+mount --rbind /sys "$root/sys"
+trap 'umount -l "$root/proc" "$root/dev" "$root/sys" 2>/dev/null || true' EXIT
 chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root CI=true \
 	bash -c 'cd /src/cogniforge && bash .ci/run && make pipeline'
