@@ -39,6 +39,8 @@ exec >"$log" 2>&1
 cudalibs=$(find / \( -name 'libcudnn.so.9*' -o -name 'libcublas.so.13*' -o -name 'libcublasLt.so.13*' \) \
 	-not -path '/proc/*' 2>/dev/null | xargs -r -n1 dirname | sort -u | paste -sd: -)
 export LD_LIBRARY_PATH="$build/src:$libs:${cudalibs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# check_cuda links the static library, so it cannot find the backend beside libcogniforge.so: name it.
+export COGNIFORGE_CUDA_BACKEND="$build/src/libcogniforge-cuda.so.0"
 echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
 nvidia-smi -L
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv

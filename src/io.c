@@ -57,22 +57,28 @@ const char *cf_compression_name(cf_compression c)
 	}
 }
 
-/* Refill the input buffer once it is consumed. Returns 0 (in_eof set at end of input) or CF_EIO. */
-static int fill(cf_reader *r)
+/* One read(2) into r->in at offset `at`, retried on EINTR: adds to in_len, or sets in_eof. */
+static int read_more(cf_reader *r, size_t at)
 {
 	ssize_t n;
 
-	if (r->in_pos < r->in_len || r->in_eof)
-		return CF_OK;
 	do
-		n = read(r->fd, r->in, CF__READ_BLOCK);
+		n = read(r->fd, r->in + at, CF__READ_BLOCK - at);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return cf__error_set(CF_EIO, "%s: read failed: %s", r->path, strerror(errno));
-	r->in_pos = 0;
-	r->in_len = (size_t)n;
+	r->in_len = at + (size_t)n;
 	r->in_eof = n == 0;
 	return CF_OK;
+}
+
+/* Refill the input buffer once it is consumed. Returns 0 (in_eof set at end of input) or CF_EIO. */
+static int fill(cf_reader *r)
+{
+	if (r->in_pos < r->in_len || r->in_eof)
+		return CF_OK;
+	r->in_pos = 0;
+	return read_more(r, 0);
 }
 
 /* libarchive pulls its input through the same buffer, so the sniffed first block is not lost. */
@@ -221,17 +227,8 @@ int cf_reader_open(cf_reader **out, cf_context *ctx, const char *path)
 	}
 	/* Sniff: the first read of a pipe may return a single byte, so top up to the 2-byte gzip magic. */
 	rc = fill(r);
-	while (rc == CF_OK && !r->in_eof && r->in_len < 2) {
-		ssize_t n = read(r->fd, r->in + r->in_len, CF__READ_BLOCK - r->in_len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = cf__error_set(CF_EIO, "%s: read failed: %s", r->path, strerror(errno));
-		else if (n == 0)
-			r->in_eof = 1;
-		else
-			r->in_len += (size_t)n;
-	}
+	while (rc == CF_OK && !r->in_eof && r->in_len < 2)
+		rc = read_more(r, r->in_len);
 	if (rc == CF_OK) {
 		if (r->in_len >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b)
 			rc = open_gzip(r);

@@ -7,6 +7,7 @@
 
 #include "cogniforge/cogniforge.h"
 #include "device.h"
+#include "check_runner.h"
 
 #if CF_HAVE_CUDA
 
@@ -86,15 +87,10 @@ int main(void)
 #else
 	Suite *s;
 	TCase *tc;
-	SRunner *sr;
-	int failed;
 
-	if (!(cf_features() & CF_FEATURE_CUDA)) {
-		fprintf(stderr, "check_cuda: built without CUDA: skipping\n");
-		return 77;
-	}
 	if (cf_cuda_device_count() == 0) {
-		fprintf(stderr, "check_cuda: no CUDA device or driver: skipping\n");
+		fprintf(stderr, "check_cuda: no CUDA device, driver or backend (%s): skipping\n",
+			cf_cuda_backend_error()[0] ? cf_cuda_backend_error() : "backend loaded");
 		return 77;
 	}
 	s = suite_create("cuda");
@@ -105,10 +101,6 @@ int main(void)
 	tcase_add_test(tc, test_saxpy_matches_cpu);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return cf_check_run(s);
 #endif
 }

@@ -35,6 +35,7 @@ int cmd_version(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int json = 0, c, ndev, i;
+	const char *backend_error;
 	unsigned int features = cf_features();
 	size_t k;
 
@@ -50,6 +51,7 @@ int cmd_version(int argc, char **argv)
 		return cli_usage_error("version", "unexpected argument '%s'", argv[optind]);
 
 	ndev = cf_cuda_device_count();
+	backend_error = cf_cuda_backend_error();
 	if (json) {
 		json_t *root = json_object(), *feats = json_array(), *devs = json_array();
 		for (k = 0; k < sizeof(feature_names) / sizeof(feature_names[0]); k++)
@@ -67,8 +69,8 @@ int cmd_version(int argc, char **argv)
 		json_object_set_new(root, "version", json_string(cf_version()));
 		json_object_set_new(root, "version_number", json_integer(cf_version_number()));
 		json_object_set_new(root, "features", feats);
-		json_object_set_new(root, "cuda_backend", json_pack("{s:b, s:s}", "loaded", cf_cuda_backend_error()[0] == '\0',
-			"error", cf_cuda_backend_error()));
+		json_object_set_new(root, "cuda_backend", json_pack("{s:b, s:s}", "loaded", backend_error[0] == '\0',
+			"error", backend_error));
 		json_object_set_new(root, "cuda_device_count", json_integer(ndev));
 		json_object_set_new(root, "cuda_devices", devs);
 		return cli_print_json(root);
@@ -79,8 +81,7 @@ int cmd_version(int argc, char **argv)
 	for (k = 0; k < sizeof(feature_names) / sizeof(feature_names[0]); k++)
 		if (features & feature_names[k].bit)
 			printf(" %s", feature_names[k].name);
-	printf("\ncuda backend: %s%s\n", cf_cuda_backend_error()[0] ? "unavailable: " : "loaded",
-		cf_cuda_backend_error());
+	printf("\ncuda backend: %s%s\n", backend_error[0] ? "unavailable: " : "loaded", backend_error);
 	printf("cuda devices: %d\n", ndev);
 	for (i = 0; i < ndev; i++) {
 		cf_cuda_device_info info;
