@@ -10,7 +10,7 @@ ABS_BUILD   = $(abspath $(BUILD))
 # Debian packages needed to build and run the library, CLI and bindings.
 DEPS := meson ninja-build pkg-config gcc g++ check swig golang-go python3 python3-dev python3-numpy \
 	python3-pytest libjansson-dev libyaml-dev libmsgpack-dev libzstd-dev zstd zlib1g-dev libarchive-dev \
-	libopenblas-dev libssl-dev libsodium-dev libmicrohttpd-dev
+	libopenblas-dev libssl-dev libsodium-dev libmicrohttpd-dev libpcre2-dev
 # Extra packages only the tests need: static-link test (libarchive's private deps), lint, sanitizers, fuzzing.
 TEST_DEPS := liblz4-dev libacl1-dev libxml2-dev nettle-dev liblzma-dev libbz2-dev cppcheck clang \
 	libclang-rt-14-dev python3-venv

@@ -1,6 +1,7 @@
 /* Error records, version and feature queries. */
 #include "common.h"
 
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -113,4 +114,79 @@ int cf_cuda_device_info_get(cf_cuda_device_info *out, int ordinal)
 	if (ordinal < 0 || ordinal >= count)
 		return cf__error_set(CF_ENOTFOUND, "CUDA device %d does not exist (%d usable)", ordinal, count);
 	return b->device_info(out, ordinal);
+}
+
+void cf_buf_dispose(cf_buf *buf)
+{
+	if (buf == NULL)
+		return;
+	free(buf->ptr);
+	buf->ptr = NULL;
+	buf->size = 0;
+}
+
+/* cf_buf keeps no capacity field (it is a public plain record), so growth rounds the allocation up to a power
+ * of two computed from the size: amortised O(1) appends without a hidden field. */
+static size_t buf_capacity(size_t size)
+{
+	size_t cap = 64;
+	while (cap < size + 1)
+		cap *= 2;
+	return cap;
+}
+
+int cf__buf_grow(cf_buf *buf, size_t extra)
+{
+	size_t need = buf->size + extra, cap_now = buf->ptr ? buf_capacity(buf->size) : 0;
+	char *p;
+
+	if (need < buf->size)
+		return cf__error_oom("buffer (size overflow)");
+	if (need + 1 <= cap_now)
+		return CF_OK;
+	p = realloc(buf->ptr, buf_capacity(need));
+	if (p == NULL)
+		return cf__error_oom("buffer");
+	buf->ptr = p;
+	buf->ptr[buf->size] = '\0';
+	return CF_OK;
+}
+
+int cf__buf_put(cf_buf *buf, const void *data, size_t len)
+{
+	int rc = cf__buf_grow(buf, len);
+	if (rc)
+		return rc;
+	if (len)
+		memcpy(buf->ptr + buf->size, data, len);
+	buf->size += len;
+	buf->ptr[buf->size] = '\0';
+	return CF_OK;
+}
+
+int cf__buf_puts(cf_buf *buf, const char *s)
+{
+	return cf__buf_put(buf, s, strlen(s));
+}
+
+int cf__buf_printf(cf_buf *buf, const char *fmt, ...)
+{
+	va_list ap;
+	char small[256];
+	int n, rc;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return cf__error_set(CF_ERROR, "formatting failed");
+	if ((size_t)n < sizeof small)
+		return cf__buf_put(buf, small, (size_t)n);
+	if ((rc = cf__buf_grow(buf, (size_t)n)) != 0)
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf(buf->ptr + buf->size, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	buf->size += (size_t)n;
+	return CF_OK;
 }

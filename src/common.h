@@ -9,6 +9,13 @@
 #  define CF__PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #  define CF__PRINTF(f, a)
+/* Grow-on-demand text/byte buffer for cf_buf outputs (C library allocator, always NUL-terminated).
+ * Functions return 0 or CF_ENOMEM (recorded). */
+int cf__buf_grow(cf_buf *buf, size_t extra);
+int cf__buf_put(cf_buf *buf, const void *data, size_t len);
+int cf__buf_puts(cf_buf *buf, const char *s);
+int cf__buf_printf(cf_buf *buf, const char *fmt, ...) CF__PRINTF(2, 3);
+
 #endif
 
 #define CF__STR2(x) #x
@@ -30,5 +37,12 @@ int cf__error_oom(const char *what);
 
 /* Validate the version field of a public options struct (V1). */
 int cf__options_version_check(unsigned int version, unsigned int max_version, const char *type_name);
+
+/* Grow-on-demand text/byte buffer for cf_buf outputs (C library allocator, always NUL-terminated).
+ * Functions return 0 or CF_ENOMEM (recorded). */
+int cf__buf_grow(cf_buf *buf, size_t extra);
+int cf__buf_put(cf_buf *buf, const void *data, size_t len);
+int cf__buf_puts(cf_buf *buf, const char *s);
+int cf__buf_printf(cf_buf *buf, const char *fmt, ...) CF__PRINTF(2, 3);
 
 #endif

@@ -257,6 +257,8 @@ CF_PY_INT_VALUE(cf_context_threads)
 %ignore cf_cuda_device_info;
 %ignore cf_file_summary;
 %ignore cf_hex_encode;
+%ignore cf_buf;
+%ignore cf_buf_dispose;
 
 %include "cogniforge/version.h"
 %include "cogniforge/common.h"

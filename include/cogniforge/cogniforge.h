@@ -11,5 +11,9 @@
 #include "cogniforge/context.h"
 #include "cogniforge/io.h"
 #include "cogniforge/digest.h"
+#include "cogniforge/table.h"
+#include "cogniforge/csv.h"
+#include "cogniforge/stats.h"
+#include "cogniforge/validate.h"
 
 #endif /* COGNIFORGE_H */

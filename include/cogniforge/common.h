@@ -117,6 +117,21 @@ typedef struct cf_cuda_device_info {
  */
 CF_API int cf_cuda_device_info_get(cf_cuda_device_info *out, int ordinal);
 
+/**
+ * A byte buffer the library fills and the caller owns (serialised output: JSON, XML, msgpack). It is allocated
+ * with the C library allocator; release it with cf_buf_dispose(), never free(). `ptr` is NUL-terminated, so
+ * text output can be used as a C string; `size` excludes that terminator.
+ */
+typedef struct cf_buf {
+	char *ptr;
+	size_t size;
+} cf_buf;
+
+#define CF_BUF_INIT { NULL, 0 }
+
+/** Free a buffer's memory and reset it to empty. NULL, or an empty buffer, is a no-op. */
+CF_API void cf_buf_dispose(cf_buf *buf);
+
 CF_END_DECL
 
 #endif /* COGNIFORGE_COMMON_H */

@@ -15,6 +15,21 @@ typedef struct cf_context cf_context;
 /** A streaming reader over a file, decompressing gzip/zstd/xz/bzip2 transparently. See io.h. */
 typedef struct cf_reader cf_reader;
 
+/** A table of typed, named columns. See table.h. */
+typedef struct cf_table cf_table;
+
+/** A streaming CSV reader producing table chunks. See csv.h. */
+typedef struct cf_csv_reader cf_csv_reader;
+
+/** Mergeable per-column statistics of a table or a stream of chunks. See stats.h. */
+typedef struct cf_stats cf_stats;
+
+/** A parsed expectation suite (Great Expectations JSON). See validate.h. */
+typedef struct cf_suite cf_suite;
+
+/** A validation run: a suite evaluated over a table or a stream of chunks. See validate.h. */
+typedef struct cf_validation cf_validation;
+
 CF_END_DECL
 
 #endif /* COGNIFORGE_TYPES_H */

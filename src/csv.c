@@ -1,0 +1,3 @@
+/* csv: implementation in progress (issue 3). */
+#include "common.h"
+typedef int cf__csv_placeholder;

@@ -1,0 +1,3 @@
+/* stats: implementation in progress (issue 3). */
+#include "common.h"
+typedef int cf__stats_placeholder;
