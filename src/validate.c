@@ -1,5 +1,5 @@
 /* Evaluating expectation suites over tables or streams of chunks (GX 1.x pandas semantics, see validate.h). */
-#define PCRE2_CODE_UNIT_WIDTH 8
+
 #include "validate.h"
 
 #include <math.h>
@@ -10,13 +10,8 @@
 #include <string.h>
 #include <sys/time.h>
 
-typedef struct exp_def {
-	const char *type;
-	cf__exp_kind kind;
-	cf__exp_op op;
-} exp_def;
 
-static const exp_def defs[] = {
+static const cf__exp_def defs[] = {
 	{"expect_table_row_count_to_be_between", CF__K_TABLE, OP_ROW_COUNT_BETWEEN},
 	{"expect_table_row_count_to_equal", CF__K_TABLE, OP_ROW_COUNT_EQUAL},
 	{"expect_table_columns_to_match_ordered_list", CF__K_TABLE, OP_COLUMNS_ORDERED},
@@ -58,64 +53,8 @@ static const exp_def defs[] = {
 	{"expect_select_column_values_to_be_unique_within_record", CF__K_MULTI, OP_SELECT_UNIQUE},
 };
 
-struct cf__exp_state {
-	size_t index;
-	const char *type;
-	const exp_def *def;
-	json_t *kwargs;             /* parameters resolved */
-	cf_result_format fmt;
-	size_t pcount;              /* partial_unexpected_count */
-	double mostly;
-	/* domain */
-	const char *column, *column_b;
-	int col, col_b;
-	const char **cols;
-	int *col_idx;
-	size_t ncols;
-	int ignore_mode;            /* pair: 0 both, 1 either, 2 neither; multi: 0 all, 1 any, 2 never */
-	/* success kwargs */
-	cf__bound lo, hi;
-	json_t *value_set;
-	cf__strmap set_s;
-	double *set_num;
-	size_t set_num_n;
-	int64_t *set_ts;
-	size_t set_ts_n;
-	pcre2_code **re;
-	size_t nre;
-	int match_all;
-	pcre2_match_data *md;
-	int64_t len_value;
-	int or_equal;
-	double sum_total;
-	/* outcome of binding or evaluation problems: reported as GX's exception_info */
-	char *exception;
-	int skipped;
-	/* counters */
-	uint64_t element_count, missing, unexpected;
-	json_t *partial, *partial_idx, *all_list, *all_idx;
-	/* aggregates */
-	uint64_t n;
-	double mean, m2, dsum;
-	int64_t isum;
-	int isum_overflow;
-	double dmin, dmax;
-	int64_t imin, imax;
-	char *smin, *smax;
-	cf__valcount vc;
-	int need_vc;
-	uint64_t *extra;           /* unique/compound: (id, row) pairs of repeated occurrences */
-	size_t extra_n, extra_cap;
-	/* per-chunk cache for string columns */
-	int8_t *verdict;
-	size_t verdict_cap;
-	/* results */
-	int success;
-	json_t *observed;
-	json_t *details;
-};
 
-static const exp_def *find_def(const char *type)
+static const cf__exp_def *find_def(const char *type)
 {
 	size_t i;
 	for (i = 0; i < sizeof defs / sizeof defs[0]; i++)
@@ -150,13 +89,13 @@ static void vc_free(cf__valcount *vc, cf_context *ctx)
 	vc->counts = vc->first_row = NULL;
 }
 
-static size_t vc_size(const cf__valcount *vc)
+size_t cf__vc_size(const cf__valcount *vc)
 {
 	return vc->strings ? vc->s.size : vc->u.size;
 }
 
 /* Count one occurrence; *id_out gets the value's id and *count_out its count so far. */
-static int vc_add_id(cf__valcount *vc, cf_context *ctx, uint32_t id, int added, uint64_t row, uint64_t *count_out)
+int cf__vc_add_id(cf__valcount *vc, cf_context *ctx, uint32_t id, int added, uint64_t row, uint64_t *count_out)
 {
 	if (added) {
 		if (id >= vc->cap) {
@@ -198,7 +137,7 @@ static uint64_t cell_key(const cf__column *c, size_t i)
 	}
 }
 
-static double key_number(cf_type type, uint64_t k)
+double cf__key_number(cf_type type, uint64_t k)
 {
 	double d;
 	if (type == CF_TYPE_FLOAT64) {
@@ -210,11 +149,11 @@ static double key_number(cf_type type, uint64_t k)
 
 /* ---- cells as JSON ---- */
 
-static json_t *key_json(cf_type type, uint64_t k)
+json_t *cf__key_json(cf_type type, uint64_t k)
 {
 	char iso[40];
 	switch (type) {
-	case CF_TYPE_FLOAT64: return json_real(key_number(type, k));
+	case CF_TYPE_FLOAT64: return json_real(cf__key_number(type, k));
 	case CF_TYPE_INT64: return json_integer((json_int_t)(int64_t)k);
 	case CF_TYPE_BOOL: return json_boolean(k != 0);
 	case CF_TYPE_TIMESTAMP: cf__format_iso8601(iso, (int64_t)k); return json_string(iso);
@@ -228,7 +167,7 @@ static json_t *cell_json(const cf__column *c, size_t i)
 		return json_null();
 	if (c->type == CF_TYPE_STRING)
 		return json_string(c->dict[((const int32_t *)c->values)[i]]);
-	return key_json(c->type, cell_key(c, i));
+	return cf__key_json(c->type, cell_key(c, i));
 }
 
 /* Python's str() of a cell, as pandas' astype(str) gives it to regex checks. */
@@ -375,7 +314,7 @@ static int compile_regex(cf_validation *v, cf__exp_state *e, const char *pattern
 /* Parse everything that does not depend on the data. */
 static int exp_prepare(cf_validation *v, cf__exp_state *e)
 {
-	const exp_def *d = e->def;
+	const cf__exp_def *d = e->def;
 	json_t *rf = json_object_get(e->kwargs, "result_format");
 	int rc = 0, strict;
 
@@ -521,7 +460,7 @@ static int exp_prepare(cf_validation *v, cf__exp_state *e)
 }
 
 /* A min_value/max_value bound against a column type. Returns 0, or 1 with an exception recorded. */
-static int bind_bound(cf_validation *v, cf__exp_state *e, cf__bound *b, const char *kw, const char *skw, cf_type t,
+int cf__bind_bound(cf_validation *v, cf__exp_state *e, cf__bound *b, const char *kw, const char *skw, cf_type t,
 	int numeric_only)
 {
 	json_t *x = json_object_get(e->kwargs, kw), *s = json_object_get(e->kwargs, skw);
@@ -560,7 +499,7 @@ static int bind_bound(cf_validation *v, cf__exp_state *e, cf__bound *b, const ch
 	return 1;
 }
 
-static int bound_ok_num(const cf__bound *lo, const cf__bound *hi, double x)
+int cf__bound_ok_num(const cf__bound *lo, const cf__bound *hi, double x)
 {
 	if (lo->present && (lo->strict ? !(x > lo->num) : !(x >= lo->num)))
 		return 0;
@@ -569,7 +508,7 @@ static int bound_ok_num(const cf__bound *lo, const cf__bound *hi, double x)
 	return 1;
 }
 
-static int bound_ok_ts(const cf__bound *lo, const cf__bound *hi, int64_t x)
+int cf__bound_ok_ts(const cf__bound *lo, const cf__bound *hi, int64_t x)
 {
 	if (lo->present && (lo->strict ? !(x > lo->ts) : !(x >= lo->ts)))
 		return 0;
@@ -578,7 +517,7 @@ static int bound_ok_ts(const cf__bound *lo, const cf__bound *hi, int64_t x)
 	return 1;
 }
 
-static int bound_ok_str(const cf__bound *lo, const cf__bound *hi, const char *x)
+int cf__bound_ok_str(const cf__bound *lo, const cf__bound *hi, const char *x)
 {
 	if (lo->present) {
 		int c = strcmp(x, lo->str);
@@ -593,7 +532,7 @@ static int bound_ok_str(const cf__bound *lo, const cf__bound *hi, const char *x)
 	return 1;
 }
 
-static int find_col(const cf_validation *v, const char *name)
+int cf__find_col(const cf_validation *v, const char *name)
 {
 	size_t i;
 	for (i = 0; i < v->ncols; i++)
@@ -617,7 +556,7 @@ static int is_numeric(cf_type t)
 /* Resolve columns and type-dependent kwargs once the schema is known. */
 static int exp_bind(cf_validation *v, cf__exp_state *e)
 {
-	const exp_def *d = e->def;
+	const cf__exp_def *d = e->def;
 	cf_type t;
 	size_t i;
 	int rc;
@@ -629,7 +568,7 @@ static int exp_bind(cf_validation *v, cf__exp_state *e)
 		if (e->col_idx == NULL)
 			return CF_ENOMEM;
 		for (i = 0; i < e->ncols; i++)
-			if ((e->col_idx[i] = find_col(v, e->cols[i])) < 0)
+			if ((e->col_idx[i] = cf__find_col(v, e->cols[i])) < 0)
 				return missing_column(v, e, e->cols[i]), CF_OK;
 		if (d->op == OP_MULTI_SUM)
 			for (i = 0; i < e->ncols; i++)
@@ -639,12 +578,12 @@ static int exp_bind(cf_validation *v, cf__exp_state *e)
 			vc_init(&e->vc, v->ctx, 1);
 		return CF_OK;
 	}
-	if ((e->col = find_col(v, e->column)) < 0)
+	if ((e->col = cf__find_col(v, e->column)) < 0)
 		return missing_column(v, e, e->column), CF_OK;
 	t = v->col_types[e->col];
 	if (d->kind == CF__K_PAIR) {
 		cf_type tb;
-		if ((e->col_b = find_col(v, e->column_b)) < 0)
+		if ((e->col_b = cf__find_col(v, e->column_b)) < 0)
 			return missing_column(v, e, e->column_b), CF_OK;
 		tb = v->col_types[e->col_b];
 		if (!((is_numeric(t) && is_numeric(tb)) || t == tb))
@@ -656,8 +595,8 @@ static int exp_bind(cf_validation *v, cf__exp_state *e)
 	case OP_BETWEEN:
 		if (!json_object_get(e->kwargs, "min_value") && !json_object_get(e->kwargs, "max_value"))
 			return exp_exception(v, e, "min_value and max_value cannot both be None"), CF_OK;
-		if (!bind_bound(v, e, &e->lo, "min_value", "strict_min", t, 0))
-			bind_bound(v, e, &e->hi, "max_value", "strict_max", t, 0);
+		if (!cf__bind_bound(v, e, &e->lo, "min_value", "strict_min", t, 0))
+			cf__bind_bound(v, e, &e->hi, "max_value", "strict_max", t, 0);
 		if (t == CF_TYPE_BOOL)
 			e->lo.kind = e->hi.kind = 0;
 		break;
@@ -667,8 +606,8 @@ static int exp_bind(cf_validation *v, cf__exp_state *e)
 		if ((d->op == OP_MEAN || d->op == OP_MEDIAN || d->op == OP_STDEV || d->op == OP_SUM) && !is_numeric(t))
 			return exp_exception(v, e, "TypeError: column \"%s\" of type %s has no numeric aggregate", e->column,
 				cf_type_name(t)), CF_OK;
-		if (!bind_bound(v, e, &e->lo, "min_value", "strict_min", t, numeric))
-			bind_bound(v, e, &e->hi, "max_value", "strict_max", t, numeric);
+		if (!cf__bind_bound(v, e, &e->lo, "min_value", "strict_min", t, numeric))
+			cf__bind_bound(v, e, &e->hi, "max_value", "strict_max", t, numeric);
 		e->need_vc = d->op == OP_MEDIAN || d->op == OP_PROP_UNIQUE || d->op == OP_UNIQUE_COUNT;
 		break;
 	}
@@ -679,8 +618,8 @@ static int exp_bind(cf_validation *v, cf__exp_state *e)
 		if (d->op == OP_LEN_BETWEEN) {
 			if (!json_object_get(e->kwargs, "min_value") && !json_object_get(e->kwargs, "max_value"))
 				return exp_exception(v, e, "min_value and max_value cannot both be None"), CF_OK;
-			if (!bind_bound(v, e, &e->lo, "min_value", "strict_min", t, 1))
-				bind_bound(v, e, &e->hi, "max_value", "strict_max", t, 1);
+			if (!cf__bind_bound(v, e, &e->lo, "min_value", "strict_min", t, 1))
+				cf__bind_bound(v, e, &e->hi, "max_value", "strict_max", t, 1);
 		}
 		break;
 	case OP_IN_SET: case OP_NOT_IN_SET: {
@@ -744,6 +683,7 @@ static void exp_free(cf_validation *v, cf__exp_state *e)
 	json_decref(e->all_idx);
 	json_decref(e->observed);
 	json_decref(e->details);
+	json_decref(e->extra_result);
 	cf__free(v->ctx, (void *)e->cols);
 	cf__free(v->ctx, e->col_idx);
 	cf__strmap_free(&e->set_s);
@@ -868,7 +808,7 @@ int cf_validation_begin(cf_validation **out, cf_context *ctx, const cf_suite *su
 	return CF_OK;
 }
 
-static int schema_set(cf_validation *v, const cf_table *t)
+int cf__schema_set(cf_validation *v, const cf_table *t)
 {
 	size_t i;
 	int rc;
@@ -954,19 +894,19 @@ static int in_sorted_i64(const int64_t *a, size_t n, int64_t x)
 }
 
 /* Is a non-null value unexpected? `s` is its Python string form (for strings and regexes). */
-static int unexpected_value(cf__exp_state *e, const cf__column *c, size_t i, const char *s)
+int cf__unexpected_value(cf__exp_state *e, const cf__column *c, size_t i, const char *s)
 {
 	switch (e->def->op) {
 	case OP_BETWEEN:
-		if (c->type == CF_TYPE_STRING) return !bound_ok_str(&e->lo, &e->hi, s);
-		if (c->type == CF_TYPE_TIMESTAMP) return !bound_ok_ts(&e->lo, &e->hi, ((const int64_t *)c->values)[i]);
-		return !bound_ok_num(&e->lo, &e->hi, key_number(c->type == CF_TYPE_BOOL ? CF_TYPE_INT64 : c->type,
+		if (c->type == CF_TYPE_STRING) return !cf__bound_ok_str(&e->lo, &e->hi, s);
+		if (c->type == CF_TYPE_TIMESTAMP) return !cf__bound_ok_ts(&e->lo, &e->hi, ((const int64_t *)c->values)[i]);
+		return !cf__bound_ok_num(&e->lo, &e->hi, cf__key_number(c->type == CF_TYPE_BOOL ? CF_TYPE_INT64 : c->type,
 			cell_key(c, i)));
 	case OP_IN_SET: case OP_NOT_IN_SET: {
 		int in;
 		if (c->type == CF_TYPE_STRING) in = cf__strmap_find(&e->set_s, s, strlen(s)) >= 0;
 		else if (c->type == CF_TYPE_TIMESTAMP) in = in_sorted_i64(e->set_ts, e->set_ts_n, ((const int64_t *)c->values)[i]);
-		else in = in_sorted(e->set_num, e->set_num_n, key_number(c->type == CF_TYPE_BOOL ? CF_TYPE_INT64 : c->type,
+		else in = in_sorted(e->set_num, e->set_num_n, cf__key_number(c->type == CF_TYPE_BOOL ? CF_TYPE_INT64 : c->type,
 			cell_key(c, i)));
 		return e->def->op == OP_IN_SET ? !in : in;
 	}
@@ -976,7 +916,7 @@ static int unexpected_value(cf__exp_state *e, const cf__column *c, size_t i, con
 		return regex_test(e, s, strlen(s));
 	case OP_LEN_BETWEEN: {
 		double len = (double)cf__utf8_length(s, strlen(s));
-		return !bound_ok_num(&e->lo, &e->hi, len);
+		return !cf__bound_ok_num(&e->lo, &e->hi, len);
 	}
 	case OP_LEN_EQUAL:
 		return (int64_t)cf__utf8_length(s, strlen(s)) != e->len_value;
@@ -1011,7 +951,7 @@ static int count_value(cf_validation *v, cf__exp_state *e, const cf__column *c, 
 	(void)chunk_ids; /* string columns are counted through chunk_string_ids() by the callers */
 	if ((rc = cf__u64map_put(&e->vc.u, cell_key(c, i), &id, &added)) != 0)
 		return rc;
-	if ((rc = vc_add_id(&e->vc, v->ctx, id, added, row, &count)) != 0)
+	if ((rc = cf__vc_add_id(&e->vc, v->ctx, id, added, row, &count)) != 0)
 		return rc;
 	if (e->def->op == OP_UNIQUE && count >= 2 && (e->fmt == CF_RESULT_FORMAT_COMPLETE || count <= e->pcount + 1))
 		return extra_push(v, e, id, row);
@@ -1035,7 +975,7 @@ static int chunk_string_ids(cf_validation *v, cf__exp_state *e, const cf__column
 		}
 		if (added) {
 			uint64_t dummy;
-			if ((rc = vc_add_id(&e->vc, v->ctx, ids[k], 1, UINT64_MAX, &dummy)) != 0) {
+			if ((rc = cf__vc_add_id(&e->vc, v->ctx, ids[k], 1, UINT64_MAX, &dummy)) != 0) {
 				cf__free(v->ctx, ids);
 				return rc;
 			}
@@ -1110,7 +1050,7 @@ static int map_chunk(cf_validation *v, cf__exp_state *e, const cf_table *t, uint
 			}
 			code = codes[i];
 			if (e->verdict[code] < 0)
-				e->verdict[code] = (int8_t)unexpected_value(e, c, i, c->dict[code]);
+				e->verdict[code] = (int8_t)cf__unexpected_value(e, c, i, c->dict[code]);
 			if (e->verdict[code])
 				record(e, json_string(c->dict[code]), row0 + i);
 		}
@@ -1124,7 +1064,7 @@ static int map_chunk(cf_validation *v, cf__exp_state *e, const cf_table *t, uint
 		}
 		if (e->nre)
 			s = cell_pystr(c, i, buf);
-		if (unexpected_value(e, c, i, s))
+		if (cf__unexpected_value(e, c, i, s))
 			record(e, cell_json(c, i), row0 + i);
 	}
 	return CF_OK;
@@ -1139,8 +1079,26 @@ static int agg_chunk(cf_validation *v, cf__exp_state *e, const cf_table *t, uint
 	int rc = 0;
 
 	e->element_count += n;
-	if (op == OP_OF_TYPE || op == OP_IN_TYPE_LIST)
+	if (op == OP_OF_TYPE || op == OP_IN_TYPE_LIST) {
+		/* pandas dtype checks need only counts, plus the first values for the per-value (object) form. */
+		for (i = 0; i < n; i++) {
+			if (cf__column_is_null(c, i)) {
+				e->missing++;
+				continue;
+			}
+			e->n++;
+			if ((c->type == CF_TYPE_STRING || c->type == CF_TYPE_BOOL) &&
+				(e->partial == NULL || json_array_size(e->partial) < e->pcount)) {
+				if (e->partial == NULL) {
+					e->partial = json_array();
+					e->partial_idx = json_array();
+				}
+				json_array_append_new(e->partial, cell_json(c, i));
+				json_array_append_new(e->partial_idx, json_integer((json_int_t)(row0 + i)));
+			}
+		}
 		return CF_OK;
+	}
 	if (c->type == CF_TYPE_STRING) {
 		const int32_t *codes = c->values;
 		if (e->need_vc && (rc = chunk_string_ids(v, e, c, &ids)) != 0)
@@ -1214,8 +1172,8 @@ static int cells_compare(const cf__column *a, size_t i, const cf__column *b, int
 		return 0;
 	}
 	{
-		double x = key_number(a->type == CF_TYPE_BOOL ? CF_TYPE_INT64 : a->type, cell_key(a, i));
-		double y = key_number(b->type == CF_TYPE_BOOL ? CF_TYPE_INT64 : b->type, cell_key(b, i));
+		double x = cf__key_number(a->type == CF_TYPE_BOOL ? CF_TYPE_INT64 : a->type, cell_key(a, i));
+		double y = cf__key_number(b->type == CF_TYPE_BOOL ? CF_TYPE_INT64 : b->type, cell_key(b, i));
 		*cmp = (x > y) - (x < y);
 	}
 	return 0;
@@ -1282,7 +1240,7 @@ static int multi_chunk(cf_validation *v, cf__exp_state *e, const cf_table *t, ui
 			for (k = 0; k < e->ncols; k++) {
 				const cf__column *c = &t->cols[e->col_idx[k]];
 				if (!cf__column_is_null(c, i))
-					s += key_number(c->type == CF_TYPE_BOOL ? CF_TYPE_INT64 : c->type, cell_key(c, i));
+					s += cf__key_number(c->type == CF_TYPE_BOOL ? CF_TYPE_INT64 : c->type, cell_key(c, i));
 			}
 			if (s != e->sum_total)
 				record(e, row_dict(v, e, t, i), row0 + i);
@@ -1349,7 +1307,7 @@ static int multi_chunk(cf_validation *v, cf__exp_state *e, const cf_table *t, ui
 				break;
 			if ((rc = cf__strmap_put(&e->vc.s, key, len, &id, &added)) != 0)
 				break;
-			if ((rc = vc_add_id(&e->vc, v->ctx, id, added, row0 + i, &count)) != 0)
+			if ((rc = cf__vc_add_id(&e->vc, v->ctx, id, added, row0 + i, &count)) != 0)
 				break;
 			if (count >= 2 && (e->fmt == CF_RESULT_FORMAT_COMPLETE || count <= e->pcount + 1))
 				rc = extra_push(v, e, id, row0 + i);
@@ -1370,7 +1328,7 @@ int cf_validation_update(cf_validation *v, const cf_table *t)
 		return cf__error_set(CF_EINVAL, "cf_validation_update: the validation is finished");
 	if (!v->started) {
 		v->started = 1;
-		if ((rc = schema_set(v, t)) != 0)
+		if ((rc = cf__schema_set(v, t)) != 0)
 			return rc;
 	} else {
 		if (t->ncols != v->ncols)
@@ -1398,597 +1356,6 @@ int cf_validation_update(cf_validation *v, const cf_table *t)
 	}
 	v->rows += t->num_rows;
 	return CF_OK;
-}
-
-/* ---- finishing: verdicts and observed values ---- */
-
-static int bounds_check_observed(cf__exp_state *e, double x)
-{
-	return bound_ok_num(&e->lo, &e->hi, x);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-typedef struct sorted_val {
-	double num;
-	uint32_t id;
-} sorted_val;
-
-static int cmp_sorted_val(const void *a, const void *b)
-{
-	double x = ((const sorted_val *)a)->num, y = ((const sorted_val *)b)->num;
-	return (x > y) - (x < y);
-}
-
-/* The distinct values of a column, sorted as Python sorts them (numbers numerically, strings by code point). */
-static json_t *distinct_sorted(const cf_validation *v, cf__exp_state *e, cf_type t, int with_counts)
-{
-	size_t n = vc_size(&e->vc), i, m = 0;
-	json_t *list = json_array();
-	(void)v;
-
-	if (e->vc.strings) {
-		const char **s = malloc((n + 1) * sizeof *s);
-		uint32_t *ids = malloc((n + 1) * sizeof *ids);
-		if (s == NULL || ids == NULL) {
-			free(s);
-			free(ids);
-			json_decref(list);
-			return NULL;
-		}
-		for (i = 0; i < n; i++)
-			if (e->vc.counts[i] > 0)
-				ids[m++] = (uint32_t)i;
-		/* insertion into a sorted order by strcmp */
-		for (i = 0; i < m; i++)
-			s[i] = cf__strmap_key(&e->vc.s, ids[i], NULL);
-		qsort(s, m, sizeof *s, cmp_str);
-		for (i = 0; i < m; i++) {
-			if (with_counts) {
-				json_t *o = json_object();
-				int64_t id = cf__strmap_find(&e->vc.s, s[i], strlen(s[i]));
-				json_object_set_new(o, "value", json_string(s[i]));
-				json_object_set_new(o, "count", json_integer((json_int_t)e->vc.counts[id]));
-				json_array_append_new(list, o);
-			} else {
-				json_array_append_new(list, json_string(s[i]));
-			}
-		}
-		free(s);
-		free(ids);
-		return list;
-	}
-	{
-		sorted_val *sv = malloc((n + 1) * sizeof *sv);
-		if (sv == NULL) {
-			json_decref(list);
-			return NULL;
-		}
-		for (i = 0; i < n; i++) {
-			sv[i].num = key_number(t == CF_TYPE_BOOL ? CF_TYPE_INT64 : t, e->vc.u.keys[i]);
-			sv[i].id = (uint32_t)i;
-		}
-		qsort(sv, n, sizeof *sv, cmp_sorted_val);
-		for (i = 0; i < n; i++) {
-			json_t *val = key_json(t, e->vc.u.keys[sv[i].id]);
-			if (with_counts) {
-				json_t *o = json_object();
-				json_object_set_new(o, "value", val);
-				json_object_set_new(o, "count", json_integer((json_int_t)e->vc.counts[sv[i].id]));
-				json_array_append_new(list, o);
-			} else {
-				json_array_append_new(list, val);
-			}
-		}
-		free(sv);
-	}
-	return list;
-}
-
-
-/* The value at sorted position k (0-based) of the multiset held in the value counts. */
-static double nth_value(const sorted_val *sv, const uint64_t *counts, size_t n, uint64_t k)
-{
-	uint64_t acc = 0;
-	size_t i;
-	for (i = 0; i < n; i++) {
-		acc += counts[sv[i].id];
-		if (k < acc)
-			return sv[i].num;
-	}
-	return n ? sv[n - 1].num : NAN;
-}
-
-static sorted_val *sorted_numbers(cf__exp_state *e, cf_type t, size_t *n_out)
-{
-	size_t n = vc_size(&e->vc), i;
-	sorted_val *sv = malloc((n + 1) * sizeof *sv);
-	if (sv == NULL)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		sv[i].num = key_number(t == CF_TYPE_BOOL ? CF_TYPE_INT64 : t, e->vc.u.keys[i]);
-		sv[i].id = (uint32_t)i;
-	}
-	qsort(sv, n, sizeof *sv, cmp_sorted_val);
-	*n_out = n;
-	return sv;
-}
-
-/* numpy's "nearest" quantile: index q*(n-1) rounded half to even. */
-static double quantile_nearest(const sorted_val *sv, const uint64_t *counts, size_t nd, uint64_t n, double q)
-{
-	double pos = q * (double)(n - 1);
-	double r = nearbyint(pos); /* default rounding mode: half to even, as numpy.around */
-	return nth_value(sv, counts, nd, (uint64_t)r);
-}
-
-static const char *pandas_dtype(cf_type t)
-{
-	switch (t) {
-	case CF_TYPE_FLOAT64: return "float64";
-	case CF_TYPE_INT64: return "int64";
-	case CF_TYPE_BOOL: return "bool";
-	case CF_TYPE_TIMESTAMP: return "datetime64[ns]";
-	case CF_TYPE_STRING: return "object";
-	}
-	return "object";
-}
-
-/* Does a GX type name (numpy dtype, pandas or native Python name) describe a column of type t? */
-static int type_matches(const char *name, cf_type t)
-{
-	static const struct { const char *name; cf_type type; } names[] = {
-		{"int64", CF_TYPE_INT64}, {"int", CF_TYPE_INT64}, {"int_", CF_TYPE_INT64}, {"long", CF_TYPE_INT64},
-		{"Int64", CF_TYPE_INT64},
-		{"float64", CF_TYPE_FLOAT64}, {"float", CF_TYPE_FLOAT64}, {"double", CF_TYPE_FLOAT64},
-		{"float_", CF_TYPE_FLOAT64}, {"Float64", CF_TYPE_FLOAT64},
-		{"bool", CF_TYPE_BOOL}, {"bool_", CF_TYPE_BOOL}, {"boolean", CF_TYPE_BOOL},
-		{"datetime64", CF_TYPE_TIMESTAMP}, {"datetime64[ns]", CF_TYPE_TIMESTAMP}, {"datetime64[us]", CF_TYPE_TIMESTAMP},
-		{"Timestamp", CF_TYPE_TIMESTAMP},
-		{"object", CF_TYPE_STRING}, {"object_", CF_TYPE_STRING}, {"O", CF_TYPE_STRING},
-	};
-	size_t i;
-	for (i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(name, names[i].name) == 0)
-			return names[i].type == t;
-	return 0;
-}
-
-static void finish_map(cf__exp_state *e)
-{
-	uint64_t considered;
-
-	if (e->def->op == OP_UNIQUE || e->def->op == OP_COMPOUND_UNIQUE) {
-		size_t n = vc_size(&e->vc), i;
-		for (i = 0; i < n; i++)
-			if (e->vc.counts[i] >= 2)
-				e->unexpected += e->vc.counts[i];
-	}
-	considered = (e->def->op == OP_NOT_NULL || e->def->op == OP_NULL) ? e->element_count :
-		e->element_count - e->missing;
-	if (considered == 0)
-		e->success = 1;
-	else
-		e->success = (double)(considered - e->unexpected) / (double)considered >= e->mostly;
-}
-
-static int cmp_u64pair(const void *a, const void *b)
-{
-	uint64_t x = ((const uint64_t *)a)[1], y = ((const uint64_t *)b)[1];
-	return (x > y) - (x < y);
-}
-
-/* unique / compound unique: the earliest repeated rows, for the partial (or complete) lists. */
-static void unique_lists(cf_validation *v, cf__exp_state *e)
-{
-	size_t n = vc_size(&e->vc), i, m = 0, total;
-	uint64_t *pairs;
-	cf_type t = e->col >= 0 ? v->col_types[e->col] : CF_TYPE_STRING;
-
-	if (e->fmt == CF_RESULT_FORMAT_BOOLEAN_ONLY)
-		return;
-	total = e->extra_n / 2;
-	for (i = 0; i < n; i++)
-		if (e->vc.counts[i] >= 2)
-			total++;
-	pairs = malloc((total + 1) * 2 * sizeof *pairs);
-	if (pairs == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		if (e->vc.counts[i] >= 2) {
-			pairs[2 * m] = i;
-			pairs[2 * m + 1] = e->vc.first_row[i];
-			m++;
-		}
-	for (i = 0; i < e->extra_n / 2; i++) {
-		pairs[2 * m] = e->extra[2 * i];
-		pairs[2 * m + 1] = e->extra[2 * i + 1];
-		m++;
-	}
-	qsort(pairs, m, 2 * sizeof *pairs, cmp_u64pair);
-	e->partial = json_array();
-	e->partial_idx = json_array();
-	if (e->fmt == CF_RESULT_FORMAT_COMPLETE) {
-		e->all_list = json_array();
-		e->all_idx = json_array();
-	}
-	for (i = 0; i < m; i++) {
-		json_t *val;
-		if (e->def->op == OP_COMPOUND_UNIQUE) {
-			/* Decode the serialised row key back into {column: value}. */
-			size_t len, off = 0, k;
-			const char *key = cf__strmap_key(&e->vc.s, (uint32_t)pairs[2 * i], &len);
-			val = json_object();
-			for (k = 0; k < e->ncols && off < len; k++) {
-				cf_type ct = v->col_types[e->col_idx[k]];
-				uint64_t w;
-				memcpy(&w, key + off + 1, 8);
-				if (key[off] == 0) {
-					json_object_set_new(val, e->cols[k], json_null());
-					off += 9;
-				} else if (key[off] == 2) {
-					json_object_set_new(val, e->cols[k], json_stringn(key + off + 9, (size_t)w));
-					off += 9 + (size_t)w;
-				} else {
-					json_object_set_new(val, e->cols[k], key_json(ct, w));
-					off += 9;
-				}
-			}
-		} else if (e->vc.strings) {
-			val = json_string(cf__strmap_key(&e->vc.s, (uint32_t)pairs[2 * i], NULL));
-		} else {
-			val = key_json(t, e->vc.u.keys[pairs[2 * i]]);
-		}
-		if (json_array_size(e->partial) < e->pcount) {
-			json_array_append(e->partial, val);
-			json_array_append_new(e->partial_idx, json_integer((json_int_t)pairs[2 * i + 1]));
-		}
-		if (e->all_list) {
-			json_array_append(e->all_list, val);
-			json_array_append_new(e->all_idx, json_integer((json_int_t)pairs[2 * i + 1]));
-		}
-		json_decref(val);
-	}
-	free(pairs);
-}
-
-static json_t *set_json_sorted(json_t *set)
-{
-	/* value_set as a sorted list without duplicates, for the observed-vs-expected details. */
-	return json_deep_copy(set);
-}
-
-/* Is `val` (a JSON value from the data) in the JSON list `set`, with numeric equality across int/float? */
-static int json_in_list(const json_t *set, const json_t *val)
-{
-	size_t i;
-	json_t *it;
-	json_array_foreach((json_t *)set, i, it) {
-		if (json_is_number(it) && json_is_number(val) && json_number_value(it) == json_number_value(val))
-			return 1;
-		if (json_is_boolean(val) && json_is_number(it) && json_number_value(it) == (json_is_true(val) ? 1 : 0))
-			return 1;
-		if (json_equal(it, (json_t *)val))
-			return 1;
-		if (json_is_string(it) && json_is_string(val)) {
-			int64_t a, b;
-			if (cf__parse_iso8601(&a, json_string_value(it), json_string_length(it)) == 0 &&
-				cf__parse_iso8601(&b, json_string_value(val), json_string_length(val)) == 0 && a == b)
-				return 1;
-		}
-	}
-	return 0;
-}
-
-static void finish_agg(cf_validation *v, cf__exp_state *e)
-{
-	cf_type t = v->col_types[e->col];
-	cf__exp_op op = e->def->op;
-	double x = NAN;
-	int have = e->n > 0;
-
-	switch (op) {
-	case OP_MIN: case OP_MAX:
-		if (!have)
-			break;
-		if (t == CF_TYPE_STRING) {
-			const char *s = op == OP_MIN ? e->smin : e->smax;
-			e->observed = json_string(s);
-			e->success = bound_ok_str(&e->lo, &e->hi, s);
-			return;
-		}
-		if (t == CF_TYPE_TIMESTAMP) {
-			int64_t ts = op == OP_MIN ? e->imin : e->imax;
-			e->observed = key_json(t, (uint64_t)ts);
-			e->success = bound_ok_ts(&e->lo, &e->hi, ts);
-			return;
-		}
-		if (t == CF_TYPE_FLOAT64) {
-			x = op == OP_MIN ? e->dmin : e->dmax;
-			e->observed = json_real(x);
-		} else {
-			int64_t iv = op == OP_MIN ? e->imin : e->imax;
-			x = (double)iv;
-			e->observed = t == CF_TYPE_BOOL ? json_boolean(iv) : json_integer((json_int_t)iv);
-		}
-		e->success = bounds_check_observed(e, x);
-		return;
-	case OP_MEAN:
-		if (!have)
-			break;
-		x = (t == CF_TYPE_FLOAT64 || e->isum_overflow) ? e->dsum / (double)e->n : (double)e->isum / (double)e->n;
-		e->observed = json_real(x);
-		e->success = bounds_check_observed(e, x);
-		return;
-	case OP_STDEV:
-		if (e->n < 2)
-			break;
-		x = sqrt(e->m2 / (double)(e->n - 1));
-		e->observed = json_real(x);
-		e->success = bounds_check_observed(e, x);
-		return;
-	case OP_SUM:
-		if (t != CF_TYPE_FLOAT64 && !e->isum_overflow) {
-			e->observed = json_integer((json_int_t)e->isum);
-			x = (double)e->isum;
-		} else {
-			x = e->dsum;
-			e->observed = json_real(x);
-		}
-		e->success = bounds_check_observed(e, x);
-		return;
-	case OP_MEDIAN: {
-		size_t nd;
-		sorted_val *sv;
-		if (!have)
-			break;
-		sv = sorted_numbers(e, t, &nd);
-		if (sv == NULL)
-			break;
-		if (e->n % 2)
-			x = nth_value(sv, e->vc.counts, nd, e->n / 2);
-		else
-			x = (nth_value(sv, e->vc.counts, nd, e->n / 2 - 1) + nth_value(sv, e->vc.counts, nd, e->n / 2)) / 2;
-		free(sv);
-		e->observed = json_real(x);
-		e->success = bounds_check_observed(e, x);
-		return;
-	}
-	case OP_QUANTILES: {
-		json_t *qr = json_object_get(e->kwargs, "quantile_ranges"), *qs = json_object_get(qr, "quantiles");
-		json_t *rs = json_object_get(qr, "value_ranges"), *vals = json_array(), *det = json_array(), *q;
-		size_t nd, i;
-		sorted_val *sv;
-		int ok = 1;
-		if (!have) {
-			json_decref(vals);
-			json_decref(det);
-			break;
-		}
-		sv = sorted_numbers(e, t, &nd);
-		json_array_foreach(qs, i, q) {
-			json_t *r = json_array_get(rs, i), *lo = json_array_get(r, 0), *hi = json_array_get(r, 1);
-			double qv = quantile_nearest(sv, e->vc.counts, nd, e->n, json_number_value(q));
-			int good = 1;
-			if (t == CF_TYPE_INT64 || t == CF_TYPE_BOOL)
-				json_array_append_new(vals, json_integer((json_int_t)qv));
-			else if (t == CF_TYPE_TIMESTAMP)
-				json_array_append_new(vals, key_json(t, (uint64_t)(int64_t)qv));
-			else
-				json_array_append_new(vals, json_real(qv));
-			if (lo && json_is_number(lo) && qv < json_number_value(lo))
-				good = 0;
-			if (hi && json_is_number(hi) && qv > json_number_value(hi))
-				good = 0;
-			ok &= good;
-			json_array_append_new(det, json_boolean(good));
-		}
-		free(sv);
-		e->observed = json_object();
-		json_object_set(e->observed, "quantiles", qs);
-		json_object_set_new(e->observed, "values", vals);
-		e->details = json_object();
-		json_object_set_new(e->details, "success_details", det);
-		e->success = ok;
-		return;
-	}
-	case OP_PROP_UNIQUE: case OP_UNIQUE_COUNT: {
-		size_t nd = vc_size(&e->vc), i, distinct = 0;
-		for (i = 0; i < nd; i++)
-			distinct += e->vc.counts[i] > 0;
-		if (op == OP_UNIQUE_COUNT) {
-			e->observed = json_integer((json_int_t)distinct);
-			x = (double)distinct;
-		} else {
-			x = e->n ? (double)distinct / (double)e->n : 0.0;
-			e->observed = json_real(x);
-		}
-		e->success = bounds_check_observed(e, x);
-		return;
-	}
-	case OP_DISTINCT_IN: case OP_DISTINCT_CONTAIN: case OP_DISTINCT_EQUAL: {
-		json_t *obs = distinct_sorted(v, e, t, 0), *it;
-		size_t i;
-		int ok = 1;
-		if (obs == NULL)
-			break;
-		e->observed = obs;
-		e->details = json_object();
-		json_object_set_new(e->details, "value_counts", distinct_sorted(v, e, t, 1));
-		if (e->value_set == NULL) {
-			e->success = 1;
-			return;
-		}
-		if (op == OP_DISTINCT_IN || op == OP_DISTINCT_EQUAL)
-			json_array_foreach(obs, i, it)
-				if (!json_in_list(e->value_set, it))
-					ok = 0;
-		if (op == OP_DISTINCT_CONTAIN || op == OP_DISTINCT_EQUAL)
-			json_array_foreach(e->value_set, i, it)
-				if (!json_in_list(obs, it))
-					ok = 0;
-		e->success = ok;
-		return;
-	}
-	case OP_MOST_COMMON: {
-		json_t *counts = distinct_sorted(v, e, t, 1), *it, *modes = json_array();
-		size_t i, inter = 0;
-		json_int_t best = 0;
-		int ties_okay = json_is_true(json_object_get(e->kwargs, "ties_okay"));
-		if (counts == NULL)
-			break;
-		json_array_foreach(counts, i, it)
-			if (json_integer_value(json_object_get(it, "count")) > best)
-				best = json_integer_value(json_object_get(it, "count"));
-		json_array_foreach(counts, i, it)
-			if (json_integer_value(json_object_get(it, "count")) == best && best > 0)
-				json_array_append(modes, json_object_get(it, "value"));
-		json_decref(counts);
-		json_array_foreach(modes, i, it)
-			inter += json_in_list(e->value_set, it);
-		e->observed = modes;
-		e->success = ties_okay ? inter > 0 : (json_array_size(modes) == 1 && inter == 1);
-		return;
-	}
-	case OP_OF_TYPE: case OP_IN_TYPE_LIST: {
-		const char *dt = pandas_dtype(t);
-		e->observed = json_string(dt);
-		if (op == OP_OF_TYPE) {
-			e->success = type_matches(json_string_value(json_object_get(e->kwargs, "type_")), t);
-		} else {
-			json_t *tl = json_object_get(e->kwargs, "type_list"), *it;
-			size_t i;
-			e->success = tl == NULL || json_is_null(tl);
-			json_array_foreach(tl, i, it)
-				if (json_is_string(it) && type_matches(json_string_value(it), t))
-					e->success = 1;
-		}
-		return;
-	}
-	default:
-		break;
-	}
-	/* No value to judge (an empty column): GX fails the expectation with a null observed value. */
-	e->observed = json_null();
-	e->success = 0;
-	(void)set_json_sorted;
-}
-
-static void finish_table(cf_validation *v, cf__exp_state *e)
-{
-	size_t i;
-	json_t *it, *cols = json_array();
-
-	for (i = 0; i < v->ncols; i++)
-		json_array_append_new(cols, json_string(v->col_names[i]));
-	switch (e->def->op) {
-	case OP_ROW_COUNT_BETWEEN: case OP_COLCOUNT_BETWEEN: {
-		uint64_t n = e->def->op == OP_ROW_COUNT_BETWEEN ? v->rows : v->ncols;
-		cf__bound lo, hi;
-		bind_bound(v, e, &lo, "min_value", "strict_min", CF_TYPE_INT64, 1);
-		bind_bound(v, e, &hi, "max_value", "strict_max", CF_TYPE_INT64, 1);
-		e->observed = json_integer((json_int_t)n);
-		e->success = bound_ok_num(&lo, &hi, (double)n);
-		break;
-	}
-	case OP_ROW_COUNT_EQUAL: case OP_COLCOUNT_EQUAL: {
-		uint64_t n = e->def->op == OP_ROW_COUNT_EQUAL ? v->rows : v->ncols;
-		e->observed = json_integer((json_int_t)n);
-		e->success = (double)n == json_number_value(json_object_get(e->kwargs, "value"));
-		break;
-	}
-	case OP_COLUMNS_ORDERED: {
-		json_t *want = json_object_get(e->kwargs, "column_list");
-		e->observed = json_deep_copy(cols);
-		e->success = json_equal(want, cols);
-		if (!e->success) {
-			json_t *mism = json_array();
-			size_t n = json_array_size(want) > v->ncols ? json_array_size(want) : v->ncols;
-			for (i = 0; i < n; i++) {
-				json_t *a = json_array_get(want, i), *b = json_array_get(cols, i);
-				if (a == NULL || b == NULL || !json_equal(a, b)) {
-					json_t *m = json_object();
-					json_object_set_new(m, "Expected Column Position", json_integer((json_int_t)i));
-					json_object_set(m, "Expected", a ? a : json_null());
-					json_object_set(m, "Found", b ? b : json_null());
-					json_array_append_new(mism, m);
-				}
-			}
-			e->details = json_object();
-			json_object_set_new(e->details, "mismatched", mism);
-		}
-		break;
-	}
-	case OP_COLUMNS_SET: {
-		json_t *want = json_object_get(e->kwargs, "column_set");
-		json_t *exact = json_object_get(e->kwargs, "exact_match");
-		int exact_match = exact == NULL || json_is_null(exact) || json_is_true(exact), ok = 1;
-		json_t *missing = json_array(), *extra = json_array();
-		json_array_foreach(want, i, it)
-			if (!json_in_list(cols, it)) {
-				ok = 0;
-				json_array_append(missing, it);
-			}
-		json_array_foreach(cols, i, it)
-			if (!json_in_list(want, it)) {
-				if (exact_match)
-					ok = 0;
-				json_array_append(extra, it);
-			}
-		e->observed = json_deep_copy(cols);
-		e->success = ok;
-		e->details = json_object();
-		json_object_set_new(e->details, "mismatched", json_pack("{s:o,s:o}", "unexpected", extra, "missing", missing));
-		break;
-	}
-	case OP_COLUMN_EXISTS: {
-		int idx = find_col(v, e->column);
-		json_t *ci = json_object_get(e->kwargs, "column_index");
-		e->success = idx >= 0 && (ci == NULL || json_is_null(ci) ||
-			(json_is_integer(ci) && json_integer_value(ci) == idx));
-		break;
-	}
-	default:
-		break;
-	}
-	json_decref(cols);
-}
-
-int cf_validation_finish(cf_validation *v)
-{
-	size_t i;
-
-	CF__CHECK_ARG(v);
-	if (v->finished)
-		return cf__error_set(CF_EINVAL, "cf_validation_finish: already finished");
-	if (!v->started) {
-		/* No chunk at all: an empty table without columns. */
-		cf_table empty;
-		int rc;
-		memset(&empty, 0, sizeof empty);
-		v->started = 1;
-		if ((rc = schema_set(v, &empty)) != 0)
-			return rc;
-	}
-	for (i = 0; i < v->n; i++) {
-		cf__exp_state *e = v->exps[i];
-		if (e->skipped || e->exception)
-			continue;
-		switch (e->def->kind) {
-		case CF__K_TABLE: finish_table(v, e); break;
-		case CF__K_AGG: finish_agg(v, e); break;
-		default:
-			finish_map(e);
-			if (e->def->op == OP_UNIQUE || e->def->op == OP_COMPOUND_UNIQUE)
-				unique_lists(v, e);
-			break;
-		}
-	}
-	v->finished = 1;
-	return cf__validation_build_results(v);
 }
 
 /* ---- one-call helpers ---- */
@@ -2067,158 +1434,3 @@ done:
 	return CF_OK;
 }
 
-/* ---- accessors used by the report ---- */
-
-json_t *cf__exp_config_json(const cf_validation *v, size_t i)
-{
-	json_t *ej = json_array_get(v->suite->expectations, i), *o = json_object(), *meta = json_object_get(ej, "meta");
-	json_t *id = json_object_get(ej, "id");
-
-	if (v->opts.spelling == CF_GE_SPELLING_V0) {
-		json_object_set_new(o, "expectation_type", json_string(v->exps[i]->type));
-	} else {
-		json_object_set_new(o, "type", json_string(v->exps[i]->type));
-	}
-	json_object_set(o, "kwargs", v->exps[i]->kwargs ? v->exps[i]->kwargs : json_object_get(ej, "kwargs"));
-	json_object_set_new(o, "meta", json_is_object(meta) ? json_deep_copy(meta) : json_object());
-	if (id && !json_is_null(id) && v->opts.spelling != CF_GE_SPELLING_V0)
-		json_object_set(o, "id", id);
-	return o;
-}
-
-static json_t *pct(uint64_t num, uint64_t den)
-{
-	return den ? json_real(100.0 * (double)num / (double)den) : json_null();
-}
-
-static json_t *partial_counts(const json_t *partial)
-{
-	/* GX: Counter(partial list).most_common(), ordered by count descending, then value. */
-	json_t *out = json_array(), *it;
-	size_t i, j, n = json_array_size(partial);
-	size_t *cnt = calloc(n + 1, sizeof *cnt);
-	int *first = calloc(n + 1, sizeof *first);
-
-	if (cnt == NULL || first == NULL) {
-		free(cnt);
-		free(first);
-		return out;
-	}
-	for (i = 0; i < n; i++) {
-		first[i] = 1;
-		for (j = 0; j < i; j++)
-			if (json_equal(json_array_get(partial, j), json_array_get(partial, i))) {
-				first[i] = 0;
-				cnt[j]++;
-				break;
-			}
-		if (first[i])
-			cnt[i] = 1;
-	}
-	for (;;) {
-		size_t best = n;
-		for (i = 0; i < n; i++) {
-			if (!first[i])
-				continue;
-			if (best == n || cnt[i] > cnt[best])
-				best = i;
-			else if (cnt[i] == cnt[best]) {
-				json_t *a = json_array_get(partial, i), *b = json_array_get(partial, best);
-				int less = 0;
-				if (json_is_number(a) && json_is_number(b))
-					less = json_number_value(a) < json_number_value(b);
-				else if (json_is_string(a) && json_is_string(b))
-					less = strcmp(json_string_value(a), json_string_value(b)) < 0;
-				if (less)
-					best = i;
-			}
-		}
-		if (best == n)
-			break;
-		it = json_object();
-		json_object_set(it, "value", json_array_get(partial, best));
-		json_object_set_new(it, "count", json_integer((json_int_t)cnt[best]));
-		json_array_append_new(out, it);
-		first[best] = 0;
-	}
-	free(cnt);
-	free(first);
-	return out;
-}
-
-json_t *cf__exp_result_json(cf__exp_state *e, int *success, json_t **exception_info)
-{
-	json_t *r = json_object();
-	int null_check = e->def && (e->def->op == OP_NOT_NULL || e->def->op == OP_NULL);
-
-	*exception_info = json_pack("{s:b,s:n,s:n}", "raised_exception", 0, "exception_message",
-		"exception_traceback");
-	if (e->skipped || e->exception) {
-		*success = 0;
-		json_object_set_new(*exception_info, "raised_exception", json_boolean(e->exception != NULL));
-		json_object_set_new(*exception_info, "exception_message", json_string(e->exception ? e->exception :
-			"skipped: unknown expectation type"));
-		return r;
-	}
-	*success = e->success;
-	if (e->def->kind == CF__K_TABLE || e->def->kind == CF__K_AGG) {
-		if (e->observed)
-			json_object_set(r, "observed_value", e->observed);
-		if (e->details)
-			json_object_set(r, "details", e->details);
-		return r;
-	}
-	if (e->fmt == CF_RESULT_FORMAT_BOOLEAN_ONLY)
-		return r;
-	{
-		uint64_t nonmissing = e->element_count - e->missing;
-		json_t *partial = e->partial ? e->partial : json_array();
-		json_t *pidx = e->partial_idx ? e->partial_idx : json_array();
-		json_object_set_new(r, "element_count", json_integer((json_int_t)e->element_count));
-		json_object_set_new(r, "unexpected_count", json_integer((json_int_t)e->unexpected));
-		json_object_set_new(r, "unexpected_percent", null_check ? pct(e->unexpected, e->element_count) :
-			pct(e->unexpected, nonmissing));
-		json_object_set(r, "partial_unexpected_list", partial);
-		if (!null_check) {
-			json_object_set_new(r, "missing_count", json_integer((json_int_t)e->missing));
-			json_object_set_new(r, "missing_percent", pct(e->missing, e->element_count));
-			json_object_set_new(r, "unexpected_percent_total", pct(e->unexpected, e->element_count));
-			json_object_set_new(r, "unexpected_percent_nonmissing", pct(e->unexpected, nonmissing));
-		}
-		if (e->fmt >= CF_RESULT_FORMAT_SUMMARY) {
-			json_object_set_new(r, "partial_unexpected_counts", partial_counts(partial));
-			json_object_set(r, "partial_unexpected_index_list", pidx);
-		}
-		if (e->fmt == CF_RESULT_FORMAT_COMPLETE) {
-			json_object_set(r, "unexpected_list", e->all_list ? e->all_list : json_array());
-			json_object_set(r, "unexpected_index_list", e->all_idx ? e->all_idx : json_array());
-		}
-		if (!e->partial)
-			json_decref(partial);
-		if (!e->partial_idx)
-			json_decref(pidx);
-	}
-	return r;
-}
-
-void cf__exp_summary(const cf__exp_state *e, cf_expectation_result *out)
-{
-	memset(out, 0, sizeof *out);
-	out->type = e->type;
-	out->column = e->column;
-	out->skipped = e->skipped;
-	out->raised_exception = e->exception != NULL;
-	out->exception_message = e->exception ? e->exception : (e->skipped ? "skipped: unknown expectation type" : NULL);
-	out->success = !e->skipped && !e->exception && e->success;
-	out->element_count = e->element_count;
-	out->missing_count = e->missing;
-	out->unexpected_count = e->unexpected;
-	out->observed_value = NAN;
-	if (e->observed && !e->skipped && !e->exception) {
-		out->has_observed_value = 1;
-		if (json_is_number(e->observed))
-			out->observed_value = json_number_value(e->observed);
-		else if (json_is_boolean(e->observed))
-			out->observed_value = json_is_true(e->observed);
-	}
-}

@@ -3,7 +3,9 @@
 #ifndef CF_SRC_VALIDATE_H
 #define CF_SRC_VALIDATE_H
 
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <jansson.h>
+#include <pcre2.h>
 #include <stdint.h>
 
 #include "cogniforge/validate.h"
@@ -84,6 +86,85 @@ typedef struct cf__valcount {
 } cf__valcount;
 
 typedef struct cf__exp_state cf__exp_state;
+
+typedef struct cf__exp_def {
+	const char *type;
+	cf__exp_kind kind;
+	cf__exp_op op;
+} cf__exp_def;
+
+struct cf__exp_state {
+	size_t index;
+	const char *type;
+	const cf__exp_def *def;
+	json_t *kwargs;             /* parameters resolved */
+	cf_result_format fmt;
+	size_t pcount;              /* partial_unexpected_count */
+	double mostly;
+	/* domain */
+	const char *column, *column_b;
+	int col, col_b;
+	const char **cols;
+	int *col_idx;
+	size_t ncols;
+	int ignore_mode;            /* pair: 0 both, 1 either, 2 neither; multi: 0 all, 1 any, 2 never */
+	/* success kwargs */
+	cf__bound lo, hi;
+	json_t *value_set;
+	cf__strmap set_s;
+	double *set_num;
+	size_t set_num_n;
+	int64_t *set_ts;
+	size_t set_ts_n;
+	pcre2_code **re;
+	size_t nre;
+	int match_all;
+	pcre2_match_data *md;
+	int64_t len_value;
+	int or_equal;
+	double sum_total;
+	/* outcome of binding or evaluation problems: reported as GX's exception_info */
+	char *exception;
+	int skipped;
+	/* counters */
+	uint64_t element_count, missing, unexpected;
+	json_t *partial, *partial_idx, *all_list, *all_idx;
+	/* aggregates */
+	uint64_t n;
+	double mean, m2, dsum;
+	int64_t isum;
+	int isum_overflow;
+	double dmin, dmax;
+	int64_t imin, imax;
+	char *smin, *smax;
+	cf__valcount vc;
+	int need_vc;
+	uint64_t *extra;           /* unique/compound: (id, row) pairs of repeated occurrences */
+	size_t extra_n, extra_cap;
+	/* per-chunk cache for string columns */
+	int8_t *verdict;
+	size_t verdict_cap;
+	/* results */
+	int success;
+	json_t *observed;
+	json_t *details;
+	json_t *extra_result;       /* more keys for the result object (distinct-value set checks) */
+	int map_shaped;             /* an aggregate reported in the map shape (type checks on object columns) */
+};
+
+/* Helpers shared by validate.c and validate_finish.c. */
+size_t cf__vc_size(const cf__valcount *vc);
+double cf__key_number(cf_type type, uint64_t k);
+json_t *cf__key_json(cf_type type, uint64_t k);
+int cf__bound_ok_num(const cf__bound *lo, const cf__bound *hi, double x);
+int cf__bound_ok_ts(const cf__bound *lo, const cf__bound *hi, int64_t x);
+int cf__bound_ok_str(const cf__bound *lo, const cf__bound *hi, const char *x);
+int cf__find_col(const cf_validation *v, const char *name);
+int cf__schema_set(cf_validation *v, const cf_table *t);
+int cf__unexpected_value(cf__exp_state *e, const cf__column *c, size_t i, const char *s);
+int cf__vc_add_id(cf__valcount *vc, cf_context *ctx, uint32_t id, int added, uint64_t row, uint64_t *count_out);
+int cf__bind_bound(cf_validation *v, cf__exp_state *e, cf__bound *b, const char *kw, const char *skw, cf_type t,
+	int numeric_only);
 
 struct cf_validation {
 	cf_context *ctx;

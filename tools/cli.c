@@ -1,7 +1,9 @@
 /* Error reporting and output helpers shared by the subcommands. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <unistd.h>
 #include <string.h>
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -55,5 +57,45 @@ int cli_print_json(json_t *value)
 	json_dumpf(value, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
 	json_decref(value);
+	return CLI_OK;
+}
+
+int cli_input_error(const char *cmd, int rc)
+{
+	int code = cli_lib_error(cmd, rc);
+	return code == CLI_USAGE ? CLI_BAD_INPUT : code;
+}
+
+int cli_write_output(const char *cmd, const char *path, const char *data, size_t len)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+			fprintf(stderr, "%s %s: error: writing standard output failed\n", cli_prog, cmd);
+			return CLI_INTERNAL;
+		}
+		return CLI_OK;
+	}
+	/* A reader (the next Argo step, a CI artifact upload) never sees a half-written report. */
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+	f = fopen(tmp, "wb");
+	if (f == NULL) {
+		fprintf(stderr, "%s %s: error: cannot write '%s': %s\n", cli_prog, cmd, path, strerror(errno));
+		return CLI_BAD_INPUT;
+	}
+	if (fwrite(data, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		fprintf(stderr, "%s %s: error: writing '%s' failed: %s\n", cli_prog, cmd, path, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		return CLI_BAD_INPUT;
+	}
+	fclose(f);
+	if (rename(tmp, path) != 0) {
+		fprintf(stderr, "%s %s: error: cannot move output into '%s': %s\n", cli_prog, cmd, path, strerror(errno));
+		unlink(tmp);
+		return CLI_BAD_INPUT;
+	}
 	return CLI_OK;
 }

@@ -42,6 +42,58 @@ int cli_exit_code(int rc);
 /* Print a JSON value on stdout (pretty, with a trailing newline) and free it. Returns CLI_OK. */
 int cli_print_json(json_t *value);
 
+/* Report a library error caused by the user's input files (data, suite, statistics): CF_EINVAL maps to
+ * CLI_BAD_INPUT rather than CLI_USAGE, since the command line itself was fine. */
+int cli_input_error(const char *cmd, int rc);
+
+/* CSV reading options shared by validate, profile and stats (tools/cli_csv.c). */
+typedef struct cli_csv {
+	cf_csv_options opts;
+	char *names_buf, *na_buf;
+	const char **names, **na;
+	cf_type *types;
+	int na_given;
+} cli_csv;
+
+/* getopt_long entries for the CSV options (ids >= 1000), terminated like any option table. */
+#define CLI_CSV_LONGOPTS \
+	{ "no-header", no_argument, NULL, 1000 }, \
+	{ "names", required_argument, NULL, 1001 }, \
+	{ "delimiter", required_argument, NULL, 1002 }, \
+	{ "skip-initial-space", no_argument, NULL, 1003 }, \
+	{ "na", required_argument, NULL, 1004 }, \
+	{ "types", required_argument, NULL, 1005 }, \
+	{ "infer-rows", required_argument, NULL, 1006 }, \
+	{ "chunk-rows", required_argument, NULL, 1007 }
+
+#define CLI_CSV_HELP \
+	"CSV options:\n" \
+	"  --no-header             the first row is data (give --names)\n" \
+	"  --names a,b,...         column names (without a header, or replacing it)\n" \
+	"  --delimiter C           field separator (default ','; 'tab' for a tab)\n" \
+	"  --skip-initial-space    drop spaces after delimiters (the Adult files' ', ')\n" \
+	"  --na TOKENS             comma-separated tokens read as null (default: '', NA, ?)\n" \
+	"  --types t1,t2,...       explicit column types (float64, int64, bool, string, timestamp)\n" \
+	"  --infer-rows N          rows sampled for type inference (default 10000; 0 = all)\n" \
+	"  --chunk-rows N          rows per streamed chunk (default 65536)\n"
+
+void cli_csv_init(cli_csv *c);
+void cli_csv_free(cli_csv *c);
+/* Handle option `opt` (one of CLI_CSV_LONGOPTS); returns 1 if handled, 0 if not a CSV option, -1 on a bad
+ * value (the usage error is printed). */
+int cli_csv_option(cli_csv *c, const char *cmd, int opt, const char *arg);
+/* Check combinations once all options are read; returns 0 or prints a usage error and returns -1. */
+int cli_csv_finish(cli_csv *c, const char *cmd);
+
+int cmd_validate(int argc, char **argv);
+void cmd_validate_help(FILE *out);
+int cmd_profile(int argc, char **argv);
+void cmd_profile_help(FILE *out);
+int cmd_stats(int argc, char **argv);
+void cmd_stats_help(FILE *out);
+/* Write text to a file (atomically: temporary name, then rename) or stdout when path is NULL or "-". */
+int cli_write_output(const char *cmd, const char *path, const char *data, size_t len);
+
 int cmd_version(int argc, char **argv);
 void cmd_version_help(FILE *out);
 int cmd_data(int argc, char **argv);

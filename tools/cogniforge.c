@@ -8,6 +8,10 @@ const char *cli_prog = "cogniforge";
 static const cli_command commands[] = {
 	{ "version", "print version, build features and CUDA devices", cmd_version, cmd_version_help },
 	{ "data", "dataset commands: summarize (size, rows, lineage digest)", cmd_data, cmd_data_help },
+	{ "validate", "run a Great Expectations suite over a CSV file or merged statistics", cmd_validate,
+	  cmd_validate_help },
+	{ "profile", "infer an expectation suite from a reference dataset", cmd_profile, cmd_profile_help },
+	{ "stats", "mergeable column statistics of a shard: compute, merge, show", cmd_stats, cmd_stats_help },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

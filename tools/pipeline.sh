@@ -40,7 +40,14 @@ d = json.load(open(sys.argv[1]))
 print("; ".join("%s: %d rows, sha256 %s..." % (os.path.basename(f["path"]), f["rows"], f["sha256"][:12]) for f in d))
 ' "$work/inspect-data.out")"
 
-for s in "prepare-data:features (issue 5)" "validate-data:Great Expectations suites (issue 3)" \
+# validate-data: the shipped Great Expectations suite on the training file (a failure stops the pipeline, as the
+# seed's Data Quality stage does), with the JSON report and JUnit XML kept for CI.
+names=age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country,income
+run validate-data "$cli" validate --data "$root/data/adult/adult-train.csv.zst" --suite "$root/data/adult/suite.json" \
+	--no-header --names "$names" --skip-initial-space --out "$work/validation.json" --junit "$work/validation.xml"
+report validate-data "$(sed -n 's/^validate: //p' "$work/validate-data.out") (report: $work/validation.json)"
+
+for s in "prepare-data:features (issue 5)" \
 	"train:training on CPU/GPU (issue 5)" "evaluate:metrics (issue 4)" "fairness-check:fairness (issue 4)" \
 	"register:quality gate + registry (issues 6, 8)"; do
 	printf 'pipeline: %-16s pending  not implemented yet: %s\n' "${s%%:*}" "${s#*:}"
