@@ -328,13 +328,14 @@ fail:
 
 /* ---- profiling ---- */
 
-static const char *profile_type(cf_type t)
+/* The dtype pandas (and so GX) gives the column: ints with nulls become float64, bools with nulls object. */
+static const char *profile_type(cf_type t, int has_nulls)
 {
 	switch (t) {
 	case CF_TYPE_FLOAT64: return "float64";
-	case CF_TYPE_INT64: return "int64";
-	case CF_TYPE_BOOL: return "bool";
-	case CF_TYPE_TIMESTAMP: return "datetime64[ns]";
+	case CF_TYPE_INT64: return has_nulls ? "float64" : "int64";
+	case CF_TYPE_BOOL: return has_nulls ? "object" : "bool";
+	case CF_TYPE_TIMESTAMP: return "datetime64";
 	case CF_TYPE_STRING: return "object";
 	}
 	return "object";
@@ -412,7 +413,7 @@ int cf_profile(cf_buf *out, const cf_stats *st, const cf_profile_options *opts)
 		cf_stats_column(&cs, st, i);
 		present = cs.count ? 1.0 - (double)cs.null_count / (double)cs.count : 1.0;
 		json_array_append_new(exps, exp_new("expect_column_values_to_be_of_type",
-			json_pack("{s:s,s:s}", "column", cs.name, "type_", profile_type(cs.type))));
+			json_pack("{s:s,s:s}", "column", cs.name, "type_", profile_type(cs.type, cs.null_count > 0))));
 		if (cs.null_count == 0) {
 			json_array_append_new(exps, exp_new("expect_column_values_to_not_be_null", json_pack("{s:s}", "column",
 				cs.name)));

@@ -69,5 +69,58 @@ check "corrupt gzip: one line" "one_line_stderr && grep -q 'bad.gz' $tmp/err"
 printf 'a\nb\n' | "$cli" data summarize - >"$tmp/out" 2>&1
 check "stdin input" "grep -q '2 rows' $tmp/out"
 
+# validate / profile / stats (docs/validation.md): exit 0 pass, 1 fail, 2 usage, 3 bad input.
+names=age,workclass,fnlwgt,education,education-num,marital-status,occupation,relationship,race,sex,capital-gain,capital-loss,hours-per-week,native-country,income
+adult="--no-header --names $names --skip-initial-space"
+expect "validate --help" 0 "$cli" validate --help
+check "validate --help text" "grep -q 'Usage: cogniforge validate' $tmp/out && grep -q -- '--skip-initial-space' $tmp/out"
+expect "validate without suite" 2 "$cli" validate --data "$data/adult/adult-train.csv.zst"
+expect "validate train passes" 0 "$cli" validate --data "$data/adult/adult-train.csv.zst" --suite "$data/adult/suite.json" $adult --out "$tmp/v.json" --junit "$tmp/v.xml"
+check "validate status line" "grep -q 'validate: PASS, 25 of 25 expectations passed, 32561 rows' $tmp/out"
+check "validate report is GX JSON" \
+	"/usr/bin/python3 -c 'import json; d=json.load(open(\"$tmp/v.json\")); assert d[\"success\"] is True and d[\"statistics\"][\"evaluated_expectations\"] == 25 and len(d[\"results\"]) == 25'"
+check "validate junit" "grep -q '<testsuite name=\"adult_census_income\" tests=\"25\" failures=\"0\"' $tmp/v.xml"
+expect "validate test file fails" 1 "$cli" validate --data "$data/adult/adult-test.csv.zst" --suite "$data/adult/suite.json" $adult --format junit
+check "validate failure names the label check" "grep -q 'failures=\"1\"' $tmp/out && grep -q 'expect_column_values_to_be_in_set income' $tmp/out"
+check "validate status on stderr when the report is on stdout" "grep -q 'validate: FAIL, 24 of 25' $tmp/err"
+printf '{"name": "s",\n "expectations": [\n  {"type": "x",}\n]}\n' >"$tmp/bad-suite.json"
+expect "suite syntax error is bad input" 3 "$cli" validate --data "$data/adult/adult-train.csv.zst" --suite "$tmp/bad-suite.json" $adult
+check "suite syntax error: one line with line:column" "one_line_stderr && grep -q 'bad-suite.json:3:' $tmp/err"
+printf '{"name": "s", "expectations": [{"type": "expect_column_to_be_awesome", "kwargs": {}}]}\n' >"$tmp/unknown.json"
+expect "unknown expectation is bad input" 3 "$cli" validate --data "$data/adult/adult-train.csv.zst" --suite "$tmp/unknown.json" $adult
+check "unknown expectation named" "one_line_stderr && grep -q 'expect_column_to_be_awesome' $tmp/err"
+expect "--skip-unknown reports a skip, never a pass" 1 "$cli" validate --data "$data/adult/adult-train.csv.zst" --suite "$tmp/unknown.json" $adult --skip-unknown -q
+printf 'a,b\n1,2\n3\n' >"$tmp/ragged.csv"
+printf '{"name": "s", "expectations": []}\n' >"$tmp/empty-suite.json"
+expect "ragged CSV is bad input" 3 "$cli" validate --data "$tmp/ragged.csv" --suite "$tmp/empty-suite.json"
+check "ragged CSV: one line naming file and line" "one_line_stderr && grep -q 'ragged.csv:3' $tmp/err"
+printf '{"name": "f", "expectations": [{"type": "expect_column_max_to_be_between", "kwargs": {"column": "t", "min_value": {"$PARAMETER": "now() - timedelta(hours=24)"}}}]}\n' >"$tmp/fresh.json"
+printf 't\n2024-05-01T10:00:00\n2024-05-02T09:00:00\n' >"$tmp/ts.csv"
+expect "freshness passes with --now" 0 "$cli" validate --data "$tmp/ts.csv" --suite "$tmp/fresh.json" --now 2024-05-03T08:00:00Z -q
+expect "freshness fails a day later" 1 "$cli" validate --data "$tmp/ts.csv" --suite "$tmp/fresh.json" --now 2024-05-03T10:00:00Z -q
+expect "bad --now is a usage error" 2 "$cli" validate --data "$tmp/ts.csv" --suite "$tmp/fresh.json" --now yesterday
+
+expect "profile" 0 "$cli" profile --data "$data/adult/adult-train.csv.zst" $adult --name adult-profile --out "$tmp/profiled.json"
+expect "a profiled suite passes on its own data" 0 "$cli" validate --data "$data/adult/adult-train.csv.zst" --suite "$tmp/profiled.json" $adult -q
+check "profiled suite has value sets and a row band" "grep -q 'expect_column_values_to_be_in_set' $tmp/profiled.json && grep -q 'expect_table_row_count_to_be_between' $tmp/profiled.json"
+
+# Scale-out: shards -> partial statistics -> merge -> aggregate expectations; equals one pass.
+zstd -dc "$data/adult/adult-train.csv.zst" >"$tmp/train.csv"
+head -n 20000 "$tmp/train.csv" >"$tmp/part1.csv"
+tail -n +20001 "$tmp/train.csv" >"$tmp/part2.csv"
+expect "stats compute shard 1" 0 "$cli" stats compute --data "$tmp/part1.csv" $adult --out "$tmp/p1.msgpack"
+expect "stats compute shard 2" 0 "$cli" stats compute --data "$tmp/part2.csv" $adult --out "$tmp/p2.msgpack"
+expect "stats compute whole" 0 "$cli" stats compute --data "$tmp/train.csv" $adult --out "$tmp/all.msgpack"
+expect "stats merge" 0 "$cli" stats merge --out "$tmp/merged.msgpack" "$tmp/p1.msgpack" "$tmp/p2.msgpack"
+expect "stats show --json" 0 "$cli" stats show --json "$tmp/merged.msgpack"
+cp "$tmp/out" "$tmp/merged.json"
+expect "stats show whole" 0 "$cli" stats show --json "$tmp/all.msgpack"
+check "merged shards equal the whole (rows, nulls, min, max, exact distinct)" \
+	"/usr/bin/python3 -c 'import json; a=json.load(open(\"$tmp/merged.json\")); b=json.load(open(\"$tmp/out\")); assert a[\"rows\"] == b[\"rows\"] == 32561; ca={c[\"name\"]: c for c in a[\"columns\"]}; cb={c[\"name\"]: c for c in b[\"columns\"]}; assert all(ca[k][f] == cb[k][f] for k in ca for f in (\"null_count\", \"min\", \"max\", \"distinct\"))'"
+expect "validate on merged statistics" 0 "$cli" validate --stats "$tmp/merged.msgpack" --suite "$tmp/profiled.json" --skip-unknown -q --out "$tmp/vs.json"
+printf 'garbage' >"$tmp/garbage.msgpack"
+expect "garbage statistics are bad input" 3 "$cli" stats show "$tmp/garbage.msgpack"
+expect "stats without subcommand" 2 "$cli" stats
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -71,6 +71,25 @@ else
 fi
 
 echo
+echo "== Great Expectations parity (GX from PyPI in $build/ge-venv) =="
+if sh "$root/tests/ge/setup_venv.sh" "$build/ge-venv" >"$logs/ge-venv.log" 2>&1; then
+	/usr/bin/python3 "$root/tests/ge/check_ge_parity.py" --cogniforge "$build/tools/cogniforge" --venv "$build/ge-venv" \
+		>"$logs/ge.log" 2>&1
+	rc=$?
+	cat "$logs/ge.log" | grep -E '^(\[|FAIL|ge parity)' | head -n 40
+	# One test per case (data file + suite, or a profiled suite loaded back into GX).
+	p=$(grep -cE '^\[[^]]*\] .* 0 mismatches' "$logs/ge.log")
+	f=$(grep -cE '^FAIL' "$logs/ge.log")
+	[ $rc -eq 0 ] || { status=1; tail -n 30 "$logs/ge.log"; [ "$f" -gt 0 ] || f=1; }
+	add "GX" "$p" "$f" 0
+else
+	echo "FAIL: could not create the Great Expectations virtualenv (PyPI unreachable?); see $logs/ge-venv.log"
+	tail -n 20 "$logs/ge-venv.log"
+	status=1
+	add "GX" 0 1 0
+fi
+
+echo
 echo "== Summary (logs in $logs) =="
 printf '%s' "$summary"
 echo "make test: $total_pass passed, $total_fail failed, $total_skip skipped"
