@@ -684,6 +684,7 @@ static void exp_free(cf_validation *v, cf__exp_state *e)
 	json_decref(e->observed);
 	json_decref(e->details);
 	json_decref(e->extra_result);
+	free(e->observed_text);
 	cf__free(v->ctx, (void *)e->cols);
 	cf__free(v->ctx, e->col_idx);
 	cf__strmap_free(&e->set_s);

@@ -149,6 +149,7 @@ struct cf__exp_state {
 	json_t *observed;
 	json_t *details;
 	json_t *extra_result;       /* more keys for the result object (distinct-value set checks) */
+	char *observed_text;        /* observed_value as JSON, for cf_expectation_result (malloc'd by jansson) */
 	int map_shaped;             /* an aggregate reported in the map shape (type checks on object columns) */
 };
 
@@ -190,4 +191,4 @@ int cf__validation_build_results(cf_validation *v);
 /* Values of one expectation for the report (defined in validate.c). */
 json_t *cf__exp_result_json(cf__exp_state *e, int *success, json_t **exception_info);
 json_t *cf__exp_config_json(const cf_validation *v, size_t i);
-void cf__exp_summary(const cf__exp_state *e, cf_expectation_result *out);
+void cf__exp_summary(cf__exp_state *e, cf_expectation_result *out);

@@ -794,7 +794,7 @@ json_t *cf__exp_result_json(cf__exp_state *e, int *success, json_t **exception_i
 	return r;
 }
 
-void cf__exp_summary(const cf__exp_state *e, cf_expectation_result *out)
+void cf__exp_summary(cf__exp_state *e, cf_expectation_result *out)
 {
 	memset(out, 0, sizeof *out);
 	out->type = e->type;
@@ -813,6 +813,10 @@ void cf__exp_summary(const cf__exp_state *e, cf_expectation_result *out)
 			out->observed_value = json_number_value(e->observed);
 		else if (json_is_boolean(e->observed))
 			out->observed_value = json_is_true(e->observed);
+		if (e->observed_text == NULL)
+			e->observed_text = json_dumps(e->observed, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER |
+				JSON_REAL_PRECISION(17));
+		out->observed_json = e->observed_text;
 	}
 }
 

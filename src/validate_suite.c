@@ -1,5 +1,6 @@
 /* Expectation suites: loading both GX spellings, writing them back, and `$PARAMETER` expressions. */
 #include "validate.h"
+#include "csv_parse.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -43,84 +44,10 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y += *m <= 2;
 }
 
-static int digits(const char *s, size_t n, int *out)
-{
-	int v = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return 0;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 1;
-}
-
+/* One timestamp grammar for the whole library: the CSV reader's. */
 int cf__parse_iso8601(int64_t *out, const char *s, size_t len)
 {
-	int y, mo, d, h = 0, mi = 0, sec = 0, tzh = 0, tzm = 0;
-	int64_t frac = 0, us;
-	size_t i;
-	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (len < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
-		!digits(s + 8, 2, &d))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-		(mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
-		return -1;
-	i = 10;
-	if (i < len && (s[i] == 'T' || s[i] == ' ')) {
-		if (len < i + 6 || !digits(s + i + 1, 2, &h) || s[i + 3] != ':' || !digits(s + i + 4, 2, &mi))
-			return -1;
-		i += 6;
-		if (i < len && s[i] == ':') {
-			if (len < i + 3 || !digits(s + i + 1, 2, &sec))
-				return -1;
-			i += 3;
-			if (i < len && s[i] == '.') {
-				int nd = 0;
-				i++;
-				while (i < len && isdigit((unsigned char)s[i])) {
-					if (nd < 6) {
-						frac = frac * 10 + (s[i] - '0');
-						nd++;
-					}
-					i++;
-				}
-				if (nd == 0)
-					return -1;
-				while (nd++ < 6)
-					frac *= 10;
-			}
-		}
-		if (h > 23 || mi > 59 || sec > 60)
-			return -1;
-		if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
-			i++;
-		} else if (i < len && (s[i] == '+' || s[i] == '-')) {
-			int sign = s[i] == '-' ? -1 : 1;
-			if (len >= i + 6 && digits(s + i + 1, 2, &tzh) && s[i + 3] == ':' && digits(s + i + 4, 2, &tzm))
-				i += 6;
-			else if (len >= i + 5 && digits(s + i + 1, 2, &tzh) && digits(s + i + 3, 2, &tzm))
-				i += 5;
-			else if (len >= i + 3 && digits(s + i + 1, 2, &tzh))
-				i += 3;
-			else
-				return -1;
-			if (tzh > 23 || tzm > 59)
-				return -1;
-			tzh *= sign;
-			tzm *= sign;
-		}
-	}
-	if (i != len)
-		return -1;
-	us = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec -
-		(int64_t)tzh * 3600 - (int64_t)tzm * 60;
-	*out = us * 1000000 + frac;
-	return 0;
+	return cf__csv_parse_timestamp(s, len, out);
 }
 
 void cf__format_iso8601(char out[40], int64_t us)

@@ -260,6 +260,11 @@ START_TEST(test_aggregate_expectations)
 
 	expect(v, 0, 1, -1);
 	ck_assert_double_eq(observed(v, 0), 19);
+	{
+		cf_expectation_result r;
+		ck_assert_int_eq(cf_validation_result(&r, v, 13), CF_OK);
+		ck_assert_str_eq(r.observed_json, "\"2023-11-15T07:13:20\"");
+	}
 	expect(v, 1, 0, -1);   /* 64 is not < 64 */
 	expect(v, 2, 1, -1);
 	ck_assert_double_eq_tol(observed(v, 2), 332.0 / 9, 1e-12);

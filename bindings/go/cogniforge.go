@@ -4,8 +4,36 @@
 // directory holding cogniforge.pc (or, in a meson build tree, meson-uninstalled/) before building.
 //
 // Every C failure becomes an *Error carrying the C error code and the library's message, read on the
-// OS thread that made the failing call. Objects that own C memory (Context, Reader) have an explicit,
-// idempotent Close; a finalizer frees them too, but only as a safety net.
+// OS thread that made the failing call. Objects that own C memory (Context, Reader, Table, CSVReader, Stats,
+// Suite, Validation) have an explicit, idempotent Close; a finalizer frees them too, but only as a safety
+// net. An object closed while another goroutine is in a call on it, or while an object built on it still
+// needs it (a Validation its Suite, any object its Context), is freed when the last of them lets go.
+//
+// # Data validation
+//
+// Validate streams a CSV file through a Great Expectations suite file; ValidateTable validates a Table built
+// in Go or read with ReadCSV; ValidateStats evaluates a suite on merged Stats of many shards; a Validation is
+// fed the chunks of a CSVReader one by one. Results (ValidationResult) are plain Go values holding the
+// summary, each expectation's outcome, the GX result JSON and the JUnit XML.
+//
+// # Tables and Go memory
+//
+// A C table borrows the arrays of its columns until it is freed, but cgo forbids C to keep a Go pointer
+// after a call returns (and Go 1.19 has no runtime.Pinner to pin Go memory). So a Table never lends Go
+// memory to C. Its zero-copy constructors (AddFloat64Column, AddInt64Column, AddBoolColumn,
+// AddTimestampColumn) instead allocate each column with C.malloc and return it as a Go slice made with
+// unsafe.Slice over the C pointer: the caller fills the slice in place, the C table reads the same memory,
+// and Table.Close frees it. Such a slice is valid only while its Table is open and reachable: keep the Table
+// alive (defer t.Close()) for as long as the slice is used, and fill it before the table's first use, after
+// which the data must not change. The convenience constructors (AddFloat64, AddInt64, AddBool, AddTime,
+// AddStrings) copy Go slices into C memory instead, with an optional []bool of valid rows.
+//
+// # Zero values of options
+//
+// In CSVOptions, StatsOptions and ValidateOptions a zero field means the library default. Where the C
+// library gives 0 a meaning of its own, the Go option says how to ask for it: CSVOptions.InferRows is 0 for
+// the default sample of 10000 rows and InferAllRows (-1) for C's 0 (the whole input); a nil
+// CSVOptions.NAValues gives the default NA tokens and a non-nil empty one gives none.
 package cogniforge
 
 /*

@@ -48,18 +48,23 @@ CF_API int cf_stats_create(cf_stats **out, cf_context *ctx, const cf_stats_optio
 CF_API void cf_stats_free(cf_stats *stats);
 
 /**
- * Add a chunk of rows.
+ * Add a chunk of rows. A chunk with columns but no rows still fixes the schema. A chunk whose schema differs
+ * changes nothing; after CF_ENOMEM the statistics are partly updated and should be freed.
  * @return 0; CF_EINVAL when the chunk's column names or types differ from earlier chunks (named); CF_ENOMEM
  */
 CF_API int cf_stats_update(cf_stats *stats, const cf_table *chunk);
 
 /**
- * Merge `src` into `dst`, as if dst had also seen src's rows (after them).
- * @return 0; CF_EINVAL when schemas or sketch options differ (named); CF_ENOMEM
+ * Merge `src` into `dst`, as if dst had also seen src's rows (after them). A `dst` without a schema yet adopts
+ * src's; an `src` without one changes nothing; `dst == src` doubles. Options must agree on hll_precision,
+ * exact_distinct_max, topk and kll_k (the seed may differ). The result depends only on the contents of both,
+ * so a partial read back with cf_stats_from_msgpack() merges exactly like the original.
+ * @return 0; CF_EINVAL when schemas or sketch options differ (named), nothing changed; CF_ENOMEM (dst partly
+ *   merged)
  */
 CF_API int cf_stats_merge(cf_stats *dst, const cf_stats *src);
 
-/** Serialise to msgpack (format documented in docs/formats.md). */
+/** Serialise to msgpack (format documented in docs/formats.md), appended to `out`. */
 CF_API int cf_stats_to_msgpack(cf_buf *out, const cf_stats *stats);
 
 /**
@@ -68,7 +73,12 @@ CF_API int cf_stats_to_msgpack(cf_buf *out, const cf_stats *stats);
  */
 CF_API int cf_stats_from_msgpack(cf_stats **out, cf_context *ctx, const void *data, size_t len);
 
-/** Render as JSON (human-readable summary of every column: exact fields, distinct estimate, top-k, quantiles). */
+/**
+ * Render as JSON, appended to `out`: rows, options, quantile_rank_error, and per column name, type, count,
+ * null_count, min, max (strings for string columns, with min_length/max_length), mean, stdev (ddof 1), sum,
+ * distinct, distinct_exact, distinct_rel_error, top_values (at most 20, with `error` when not exact) and
+ * quantiles 0.01/0.25/0.5/0.75/0.99. Values that do not exist (NaN) are null.
+ */
 CF_API int cf_stats_to_json(cf_buf *out, const cf_stats *stats);
 
 /** Rows seen. */
@@ -92,17 +102,21 @@ typedef struct cf_column_stats {
 	uint64_t count;            /**< rows */
 	uint64_t null_count;       /**< null rows (NaN included) */
 	double min, max;           /**< over non-null values of numeric, bool and timestamp columns; NaN if none */
-	double sum;                /**< sum of non-null values (numeric, bool) */
-	double mean;               /**< mean of non-null values; NaN if none */
-	double m2;                 /**< sum of squared deviations from the mean (variance = m2 / (n - 1)) */
+	double sum;                /**< sum of non-null values (numeric, bool); NaN for string columns */
+	double mean;               /**< mean of non-null values; NaN if none and for string columns */
+	double m2;                 /**< sum of squared deviations from the mean (variance = m2 / (n - 1)); NaN for
+	                                string columns */
 	uint64_t min_length, max_length; /**< string columns: shortest and longest value in UTF-8 code points */
-	const char *min_string, *max_string; /**< string columns: lexicographic (byte order) minimum and maximum */
+	const char *min_string, *max_string; /**< string columns: lexicographic (byte order) minimum and maximum;
+	                                          NULL if none */
 	double distinct;           /**< distinct non-null values: exact when distinct_exact, else the HLL estimate */
 	int distinct_exact;        /**< 1 when the exact value counts are still held */
 	double distinct_rel_error; /**< standard error of the estimate (1.04 / sqrt(2^p)); 0 when exact */
 	const cf_stats_value_count *values; /**< all values with exact counts (distinct_exact), most frequent first,
 	                                         ties by value; else the top-k candidates with error bounds */
 	size_t values_count;
+	int64_t min_int, max_int;  /**< int64, bool and timestamp columns: the exact minimum and maximum (0 if none);
+	                                min and max above are these as doubles, which round beyond 2^53 */
 } cf_column_stats;
 
 /** Describe column `index`. @return 0, or CF_EINVAL when out of range */
@@ -118,7 +132,10 @@ CF_API int cf_stats_column_index(size_t *out, const cf_stats *stats, const char 
  */
 CF_API int cf_stats_quantile(double *out, const cf_stats *stats, size_t column, double q);
 
-/** The normalised rank error bound of the quantile sketch (for the options in use), e.g. 0.0165 for k = 200. */
+/**
+ * The normalised rank error bound of the quantile sketch (for the options in use): 2.446 / k^0.9433, Apache
+ * DataSketches' double-sided KLL bound at 99% confidence, e.g. 0.0165 for k = 200. NaN for NULL.
+ */
 CF_API double cf_stats_quantile_rank_error(const cf_stats *stats);
 
 CF_END_DECL

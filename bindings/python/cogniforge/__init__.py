@@ -3,7 +3,11 @@
 A thin pure-Python layer over the SWIG module ``cogniforge.raw`` (private; its API follows the C headers
 and may change). Library failures raise :class:`cogniforge.Error` subclasses; every C call releases the
 GIL; buffers (bytes, bytearray, memoryview, numpy arrays) are passed without copies where their layout
-already fits. numpy is optional.
+already fits. numpy is optional (needed only to build tables from arrays).
+
+Data validation: :func:`validate` runs a Great Expectations suite over a CSV file (streamed) or a mapping of
+arrays / pandas DataFrame (borrowed, see :class:`Table`); :func:`read_csv` / :func:`iter_csv` read CSV into
+tables; :class:`Stats` holds mergeable statistics for :func:`validate_stats` and :func:`profile`.
 """
 
 import enum as _enum
@@ -15,12 +19,18 @@ from ._digest import SHA256_SIZE, sha256
 from ._errors import (Error, FormatError, InputOutputError, InvalidArgumentError, NotFoundError,
                       OutOfMemoryError, UnsupportedError, VersionError)
 from ._io import FileSummary, Reader, open_reader, summarize_file
+from ._table import Table
+from ._csv import CsvReader, iter_csv, read_csv
+from ._stats import Stats
+from ._validate import Suite, profile, validate, validate_junit, validate_stats
 
 __all__ = [
     "__version__", "version", "version_number", "features", "Feature",
     "FEATURE_THREADS", "FEATURE_CUDA", "FEATURE_ZSTD", "FEATURE_GZIP",
     "cuda_device_count", "cuda_backend_error", "cuda_device_info", "CudaDeviceInfo", "error_code_name",
     "Context", "sha256", "SHA256_SIZE", "summarize_file", "FileSummary", "open_reader", "Reader",
+    "Table", "read_csv", "iter_csv", "CsvReader", "Stats", "Suite", "validate", "validate_junit",
+    "validate_stats", "profile",
     "Error", "InvalidArgumentError", "OutOfMemoryError", "InputOutputError", "FormatError",
     "NotFoundError", "UnsupportedError", "VersionError",
 ]
@@ -102,6 +112,7 @@ def error_code_name(code):
 
 # Public classes live in private modules; show them under the package name (repr, docs, tracebacks).
 for _cls in (Context, FileSummary, Reader, CudaDeviceInfo, Feature, Error, InvalidArgumentError,
-             OutOfMemoryError, InputOutputError, FormatError, NotFoundError, UnsupportedError, VersionError):
+             OutOfMemoryError, InputOutputError, FormatError, NotFoundError, UnsupportedError, VersionError,
+             Table, CsvReader, Stats, Suite):
     _cls.__module__ = __name__
 del _cls
