@@ -747,6 +747,50 @@ int cf_stats_quantile(double *out, const cf_stats *st, size_t column, double q)
 			*out = (double)(q == 0 ? c->imin : c->imax);
 		return CF_OK;
 	}
+	{
+		/* While the exact value counts are held, answer exactly (numpy's "nearest": the value at sorted
+		 * position q*(n-1) rounded half to even), so merged low-cardinality columns agree with one pass. */
+		cf_column_stats cs;
+		if (cf_stats_column(&cs, st, column) == CF_OK && cs.distinct_exact && cs.values_count > 0) {
+			size_t n = cs.values_count, i;
+			double *v = malloc(n * sizeof *v), best = NAN;
+			uint64_t *cnt = malloc(n * sizeof *cnt), total = 0, k, acc = 0;
+			size_t *order = malloc(n * sizeof *order);
+			if (v && cnt && order) {
+				for (i = 0; i < n; i++) {
+					v[i] = cs.values[i].number;
+					cnt[i] = cs.values[i].count;
+					order[i] = i;
+					total += cnt[i];
+				}
+				/* insertion sort by value: n is at most exact_distinct_max */
+				for (i = 1; i < n; i++) {
+					size_t x = order[i], j = i;
+					while (j > 0 && v[order[j - 1]] > v[x]) {
+						order[j] = order[j - 1];
+						j--;
+					}
+					order[j] = x;
+				}
+				k = (uint64_t)nearbyint(q * (double)(total - 1));
+				for (i = 0; i < n; i++) {
+					acc += cnt[order[i]];
+					if (k < acc) {
+						best = v[order[i]];
+						break;
+					}
+				}
+				free(v);
+				free(cnt);
+				free(order);
+				*out = best;
+				return CF_OK;
+			}
+			free(v);
+			free(cnt);
+			free(order);
+		}
+	}
 	return cf__kll_quantile(out, &c->kll, q);
 }
 
@@ -1251,4 +1295,17 @@ int cf_stats_to_json(cf_buf *out, const cf_stats *st)
 	}
 	json_decref(root);
 	return rc;
+}
+
+int cf_stats_options_init(cf_stats_options *opts, unsigned int version)
+{
+	static const cf_stats_options defaults = CF_STATS_OPTIONS_INIT;
+	int rc;
+
+	CF__CHECK_ARG(opts);
+	if ((rc = cf__options_version_check(version, CF_STATS_OPTIONS_VERSION, "cf_stats_options")) < 0)
+		return rc;
+	*opts = defaults;
+	opts->version = version;
+	return CF_OK;
 }

@@ -783,8 +783,8 @@ json_t *cf__exp_result_json(cf__exp_state *e, int *success, json_t **exception_i
 			json_object_set(r, "partial_unexpected_index_list", pidx);
 		}
 		if (e->fmt == CF_RESULT_FORMAT_COMPLETE) {
-			json_object_set(r, "unexpected_list", e->all_list ? e->all_list : json_array());
-			json_object_set(r, "unexpected_index_list", e->all_idx ? e->all_idx : json_array());
+			json_object_set_new(r, "unexpected_list", e->all_list ? json_incref(e->all_list) : json_array());
+			json_object_set_new(r, "unexpected_index_list", e->all_idx ? json_incref(e->all_idx) : json_array());
 		}
 		if (!e->partial)
 			json_decref(partial);

@@ -221,3 +221,29 @@ int cf_validation_to_junit(cf_buf *out, const cf_validation *v)
 	rc |= cf__buf_puts(out, "  </testsuite>\n</testsuites>\n");
 	return rc ? CF_ENOMEM : CF_OK;
 }
+
+int cf_validate_options_init(cf_validate_options *opts, unsigned int version)
+{
+	static const cf_validate_options defaults = CF_VALIDATE_OPTIONS_INIT;
+	int rc;
+
+	CF__CHECK_ARG(opts);
+	if ((rc = cf__options_version_check(version, CF_VALIDATE_OPTIONS_VERSION, "cf_validate_options")) < 0)
+		return rc;
+	*opts = defaults;
+	opts->version = version;
+	return CF_OK;
+}
+
+int cf_profile_options_init(cf_profile_options *opts, unsigned int version)
+{
+	static const cf_profile_options defaults = CF_PROFILE_OPTIONS_INIT;
+	int rc;
+
+	CF__CHECK_ARG(opts);
+	if ((rc = cf__options_version_check(version, CF_PROFILE_OPTIONS_VERSION, "cf_profile_options")) < 0)
+		return rc;
+	*opts = defaults;
+	opts->version = version;
+	return CF_OK;
+}

@@ -124,7 +124,7 @@ static int eval_map(cf_validation *v, cf__exp_state *e, const cf_column_stats *c
 		/* Without the values, a range inside the bounds still proves there is nothing unexpected. */
 		if (!cs->distinct_exact && cs->type != CF_TYPE_STRING && cs->count > cs->null_count) {
 			int inside = cs->type == CF_TYPE_TIMESTAMP ?
-				cf__bound_ok_ts(&e->lo, &e->hi, (int64_t)cs->min) && cf__bound_ok_ts(&e->lo, &e->hi, (int64_t)cs->max) :
+				cf__bound_ok_ts(&e->lo, &e->hi, cs->min_int) && cf__bound_ok_ts(&e->lo, &e->hi, cs->max_int) :
 				cf__bound_ok_num(&e->lo, &e->hi, cs->min) && cf__bound_ok_num(&e->lo, &e->hi, cs->max);
 			if (inside)
 				return CF_OK;
@@ -187,8 +187,8 @@ static int eval_agg(cf_validation *v, cf__exp_state *e, const cf_stats *st, size
 	e->dmin = cs->min;
 	e->dmax = cs->max;
 	if (cs->type != CF_TYPE_FLOAT64) {
-		e->imin = (int64_t)llround(cs->min);
-		e->imax = (int64_t)llround(cs->max);
+		e->imin = cs->min_int;
+		e->imax = cs->max_int;
 		if (fabs(cs->sum) < 9e15)
 			e->isum = (int64_t)llround(cs->sum);
 		else
@@ -346,15 +346,15 @@ static json_t *exp_new(const char *type, json_t *kwargs)
 	return json_pack("{s:s,s:o,s:{}}", "type", type, "kwargs", kwargs, "meta");
 }
 
-static json_t *number_json(cf_type t, double x)
+static json_t *number_json(cf_type t, double x, int64_t exact)
 {
 	char iso[40];
 	if (t == CF_TYPE_TIMESTAMP) {
-		cf__format_iso8601(iso, (int64_t)llround(x));
+		cf__format_iso8601(iso, exact);
 		return json_string(iso);
 	}
 	if (t == CF_TYPE_INT64)
-		return json_integer((json_int_t)llround(x));
+		return json_integer((json_int_t)exact);
 	return json_real(x);
 }
 
@@ -447,8 +447,8 @@ int cf_profile(cf_buf *out, const cf_stats *st, const cf_profile_options *opts)
 				"column", cs.name, "value_set", 1, 0)));
 		} else {
 			json_array_append_new(exps, exp_new("expect_column_values_to_be_between", json_pack("{s:s,s:o,s:o}",
-				"column", cs.name, "min_value", number_json(cs.type, cs.min), "max_value",
-				number_json(cs.type, cs.max))));
+				"column", cs.name, "min_value", number_json(cs.type, cs.min, cs.min_int), "max_value",
+				number_json(cs.type, cs.max, cs.max_int))));
 		}
 	}
 	json_object_set_new(doc, "expectations", exps);

@@ -98,6 +98,8 @@ printf '{"name": "f", "expectations": [{"type": "expect_column_max_to_be_between
 printf 't\n2024-05-01T10:00:00\n2024-05-02T09:00:00\n' >"$tmp/ts.csv"
 expect "freshness passes with --now" 0 "$cli" validate --data "$tmp/ts.csv" --suite "$tmp/fresh.json" --now 2024-05-03T08:00:00Z -q
 expect "freshness fails a day later" 1 "$cli" validate --data "$tmp/ts.csv" --suite "$tmp/fresh.json" --now 2024-05-03T10:00:00Z -q
+expect "--out to a device writes through it" 0 "$cli" validate --data "$tmp/ts.csv" --suite "$tmp/fresh.json" --now 2024-05-03T08:00:00Z -q --out /dev/null
+check "/dev/null is still a device" "[ -c /dev/null ]"
 expect "bad --now is a usage error" 2 "$cli" validate --data "$tmp/ts.csv" --suite "$tmp/fresh.json" --now yesterday
 
 expect "profile" 0 "$cli" profile --data "$data/adult/adult-train.csv.zst" $adult --name adult-profile --out "$tmp/profiled.json"

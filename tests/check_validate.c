@@ -435,6 +435,18 @@ START_TEST(test_suite_errors)
 	ck_assert_ptr_nonnull(strstr(cf_error_last()->message, "name"));
 	ck_assert_int_eq(cf_suite_load(&s, NULL, "/nonexistent/suite.json"), CF_ENOTFOUND);
 	ck_assert_ptr_null(s);
+	{
+		cf_validate_options vo;
+		cf_profile_options po;
+		cf_stats_options so;
+		ck_assert_int_eq(cf_validate_options_init(&vo, CF_VALIDATE_OPTIONS_VERSION), CF_OK);
+		ck_assert_uint_eq(vo.partial_unexpected_count, 20);
+		ck_assert_int_eq(cf_validate_options_init(&vo, 99), CF_EVERSION);
+		ck_assert_int_eq(cf_profile_options_init(&po, CF_PROFILE_OPTIONS_VERSION), CF_OK);
+		ck_assert_uint_eq(po.max_value_set, 50);
+		ck_assert_int_eq(cf_stats_options_init(&so, CF_STATS_OPTIONS_VERSION), CF_OK);
+		ck_assert_uint_eq(so.hll_precision, 14);
+	}
 }
 END_TEST
 
@@ -520,6 +532,100 @@ START_TEST(test_spellings_round_trip_and_junit)
 }
 END_TEST
 
+/* The same suite on rows and on statistics of two merged halves: aggregate verdicts and observed values agree. */
+START_TEST(test_stats_equal_rows)
+{
+	static const char *exps =
+		EXP("expect_table_row_count_to_be_between", "{\"min_value\": 10, \"max_value\": 10}") ","
+		EXP("expect_column_values_to_not_be_null", "{\"column\": \"sex\", \"mostly\": 0.85}") ","
+		EXP("expect_column_values_to_be_in_set", "{\"column\": \"sex\", \"value_set\": [\"Male\", \"Female\"]}") ","
+		EXP("expect_column_values_to_match_regex", "{\"column\": \"code\", \"regex\": \"^[a-f]\"}") ","
+		EXP("expect_column_values_to_be_unique", "{\"column\": \"age\"}") ","
+		EXP("expect_column_mean_to_be_between", "{\"column\": \"age\", \"min_value\": 30}") ","
+		EXP("expect_column_median_to_be_between", "{\"column\": \"score\", \"min_value\": 5}") ","
+		EXP("expect_column_max_to_be_between", "{\"column\": \"ts\", \"min_value\": \"2023-11-15T00:00:00\"}") ","
+		EXP("expect_column_stdev_to_be_between", "{\"column\": \"score\", \"max_value\": 4}") ","
+		EXP("expect_column_unique_value_count_to_be_between", "{\"column\": \"code\", \"min_value\": 9}") ","
+		EXP("expect_column_quantile_values_to_be_between", "{\"column\": \"age\", \"quantile_ranges\": {\"quantiles\":"
+			" [0.25, 0.75], \"value_ranges\": [[25, 30], [41, 52]]}}") ","
+		EXP("expect_column_pair_values_to_be_equal", "{\"column_A\": \"age\", \"column_B\": \"age\"}");
+	cf_table *t;
+	cf_suite *s;
+	cf_validation *rows = validate_mixed(exps, &t, &s), *st = NULL;
+	cf_stats *all = NULL, *half = NULL;
+	cf_validate_options o = CF_VALIDATE_OPTIONS_INIT;
+	cf_expectation_result a, b;
+	cf_validation_summary sum;
+	size_t i;
+
+	o.now_us = 1700000000000000LL + 12 * 3600000000LL;
+	ck_assert_int_eq(cf_stats_create(&all, NULL, NULL), CF_OK);
+	ck_assert_int_eq(cf_stats_create(&half, NULL, NULL), CF_OK);
+	ck_assert_int_eq(cf_stats_update(all, t), CF_OK);
+	ck_assert_int_eq(cf_stats_update(half, t), CF_OK);
+	ck_assert_int_eq(cf_validate_stats(&st, NULL, s, all, &o), CF_OK);
+	for (i = 0; i < 11; i++) {
+		ck_assert_int_eq(cf_validation_result(&a, rows, i), CF_OK);
+		ck_assert_int_eq(cf_validation_result(&b, st, i), CF_OK);
+		ck_assert_msg(a.success == b.success && !b.skipped, "expectation %zu (%s): rows %d, stats %d%s", i, a.type,
+			a.success, b.success, b.skipped ? " (skipped)" : "");
+		ck_assert_msg(a.unexpected_count == b.unexpected_count, "expectation %zu: unexpected %llu vs %llu", i,
+			(unsigned long long)a.unexpected_count, (unsigned long long)b.unexpected_count);
+		if (a.has_observed_value)
+			ck_assert_msg(b.observed_json && strcmp(a.observed_json, b.observed_json) == 0 ? 1 :
+				fabs(a.observed_value - b.observed_value) <= 1e-9 * fabs(a.observed_value),
+				"expectation %zu (%s): observed %s vs %s", i, a.type, a.observed_json, b.observed_json);
+	}
+	ck_assert_int_eq(cf_validation_result(&b, st, 11), CF_OK);
+	ck_assert_int_eq(b.skipped, 1); /* pairs need rows: reported, never a pass */
+	ck_assert_int_eq(cf_validation_get_summary(&sum, st), CF_OK);
+	ck_assert_int_eq(sum.success, 0);
+	cf_validation_free(st);
+	ck_assert_int_eq(cf_stats_merge(half, all), CF_OK); /* 20 rows: twice the data */
+	ck_assert_int_eq(cf_validate_stats(&st, NULL, s, half, &o), CF_OK);
+	ck_assert_int_eq(cf_validation_result(&b, st, 0), CF_OK);
+	ck_assert_double_eq(b.observed_value, 20);
+	ck_assert_int_eq(cf_validation_result(&b, st, 4), CF_OK);
+	ck_assert_uint_eq(b.unexpected_count, 18); /* every age now repeats: 18 non-null values */
+	cf_validation_free(st);
+	cf_stats_free(all);
+	cf_stats_free(half);
+	cf_validation_free(rows);
+	cf_suite_free(s);
+	cf_table_free(t);
+}
+END_TEST
+
+START_TEST(test_profile_round_trip)
+{
+	cf_table *t = mixed_table();
+	cf_stats *st = NULL;
+	cf_buf b = CF_BUF_INIT;
+	cf_suite *s = NULL;
+	cf_validation *v = NULL;
+	cf_validation_summary sum;
+	cf_profile_options po = CF_PROFILE_OPTIONS_INIT;
+
+	ck_assert_int_eq(cf_stats_create(&st, NULL, NULL), CF_OK);
+	ck_assert_int_eq(cf_stats_update(st, t), CF_OK);
+	po.suite_name = "mixed-profile";
+	po.spelling = CF_GE_SPELLING_V0;
+	ck_assert_int_eq(cf_profile(&b, st, &po), CF_OK);
+	ck_assert_ptr_nonnull(strstr(b.ptr, "\"expectation_suite_name\": \"mixed-profile\""));
+	ck_assert_ptr_nonnull(strstr(b.ptr, "\"2023-11-14T22:13:20\"")); /* the ts range, exact */
+	ck_assert_int_eq(cf_suite_parse(&s, NULL, b.ptr, b.size, "profile"), CF_OK);
+	ck_assert_int_eq(cf_validate_table(&v, NULL, s, t, NULL), CF_OK);
+	ck_assert_int_eq(cf_validation_get_summary(&sum, v), CF_OK);
+	ck_assert_msg(sum.success, "a profiled suite fails on its own data");
+	ck_assert_uint_ge(sum.evaluated, 15);
+	cf_validation_free(v);
+	cf_suite_free(s);
+	cf_buf_dispose(&b);
+	cf_stats_free(st);
+	cf_table_free(t);
+}
+END_TEST
+
 static Suite *validate_suite(void)
 {
 	Suite *s = suite_create("validate");
@@ -533,6 +639,8 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, test_suite_errors);
 	tcase_add_test(tc, test_unknown_and_kwargs);
 	tcase_add_test(tc, test_spellings_round_trip_and_junit);
+	tcase_add_test(tc, test_stats_equal_rows);
+	tcase_add_test(tc, test_profile_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <string.h>
 
@@ -69,12 +70,23 @@ int cli_input_error(const char *cmd, int rc)
 int cli_write_output(const char *cmd, const char *path, const char *data, size_t len)
 {
 	char tmp[4096];
+	struct stat st;
 	FILE *f;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
 		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
 			fprintf(stderr, "%s %s: error: writing standard output failed\n", cli_prog, cmd);
 			return CLI_INTERNAL;
+		}
+		return CLI_OK;
+	}
+	/* Devices and pipes (/dev/null, /dev/stdout, a FIFO) are written in place: renaming over them would
+	 * replace them with a file. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		f = fopen(path, "wb");
+		if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+			fprintf(stderr, "%s %s: error: cannot write '%s': %s\n", cli_prog, cmd, path, strerror(errno));
+			return CLI_BAD_INPUT;
 		}
 		return CLI_OK;
 	}

@@ -918,6 +918,9 @@ CF_PY_INT_VALUE(cf_context_threads)
 %ignore cf_column_view;    /* a tuple in, a dict out (typemaps above) */
 %ignore cf_csv_options;
 %ignore cf_csv_options_init;
+%ignore cf_stats_options_init;
+%ignore cf_validate_options_init;
+%ignore cf_profile_options_init;
 %ignore cf_stats_options;
 %ignore cf_stats_value_count;
 %ignore cf_column_stats;

@@ -37,6 +37,9 @@ typedef struct cf_stats_options {
 
 #define CF_STATS_OPTIONS_INIT { CF_STATS_OPTIONS_VERSION, 14, 1000, 100, 200, 0 }
 
+/** Fill `opts` with the defaults (same as CF_STATS_OPTIONS_INIT). @return 0 or CF_EVERSION */
+CF_API int cf_stats_options_init(cf_stats_options *opts, unsigned int version);
+
 /**
  * Create empty statistics. The first cf_stats_update() fixes the column names and types.
  * @param[out] out the statistics, owned by the caller; free with cf_stats_free()
@@ -126,8 +129,10 @@ CF_API int cf_stats_column(cf_column_stats *out, const cf_stats *stats, size_t i
 CF_API int cf_stats_column_index(size_t *out, const cf_stats *stats, const char *name);
 
 /**
- * Estimate the q-quantile (q in [0, 1]) of a numeric, bool or timestamp column from its KLL sketch (exact while
- * the sketch has not compacted). The returned value's rank is within cf_stats_quantile_rank_error() of q·n.
+ * The q-quantile (q in [0, 1]) of a numeric, bool or timestamp column. While the column's exact value counts are
+ * held (distinct_exact) it is exact, as numpy's "nearest" method: the value at sorted position q·(n-1) rounded
+ * half to even, so merged shards agree with one pass. Otherwise it is estimated from the KLL sketch: the returned
+ * value's rank is within cf_stats_quantile_rank_error() of q·n.
  * @return 0; CF_EINVAL (bad column or q, or a string column); CF_ENOTFOUND when the column has no values
  */
 CF_API int cf_stats_quantile(double *out, const cf_stats *stats, size_t column, double q);

@@ -88,6 +88,9 @@ typedef struct cf_validate_options {
 #define CF_VALIDATE_OPTIONS_INIT \
 	{ CF_VALIDATE_OPTIONS_VERSION, 0, 0, CF_RESULT_FORMAT_SUMMARY, NULL, CF_GE_SPELLING_AUTO, 20 }
 
+/** Fill `opts` with the defaults (same as CF_VALIDATE_OPTIONS_INIT). @return 0 or CF_EVERSION */
+CF_API int cf_validate_options_init(cf_validate_options *opts, unsigned int version);
+
 /**
  * Start a validation. Parameters are resolved here, so a bad `$PARAMETER` expression fails early.
  * @param[out] out the validation, owned by the caller; free with cf_validation_free()
@@ -190,6 +193,9 @@ typedef struct cf_profile_options {
 } cf_profile_options;
 
 #define CF_PROFILE_OPTIONS_INIT { CF_PROFILE_OPTIONS_VERSION, NULL, 50, 0.5, 0.01, CF_GE_SPELLING_V1 }
+
+/** Fill `opts` with the defaults (same as CF_PROFILE_OPTIONS_INIT). @return 0 or CF_EVERSION */
+CF_API int cf_profile_options_init(cf_profile_options *opts, unsigned int version);
 
 /**
  * Infer a suite from a reference dataset's statistics: columns in order, types, not-null with `mostly`,
