@@ -941,6 +941,8 @@ CF_PY_INT_VALUE(cf_context_threads)
 %include "cogniforge/csv.h"
 %include "cogniforge/stats.h"
 %include "cogniforge/validate.h"
+%include "metrics.i"
+%include "fairness.i"
 
 /* ---- typed-array self-test ------------------------------------------------------------------- */
 

@@ -15,5 +15,7 @@
 #include "cogniforge/csv.h"
 #include "cogniforge/stats.h"
 #include "cogniforge/validate.h"
+#include "cogniforge/metrics.h"
+#include "cogniforge/fairness.h"
 
 #endif /* COGNIFORGE_H */
