@@ -203,7 +203,7 @@ int cf_validation_to_junit(cf_buf *out, const cf_validation *v)
 			rc |= cf__buf_puts(out, "\" message=\"");
 			if (r->raised_exception)
 				rc |= xml_escape(out, r->exception_message);
-			else if (r->has_observed_value && v->exps[i] && detail)
+			else if (r->has_observed_value)
 				rc |= xml_escape(out, "observed value outside the expected range");
 			else
 				rc |= cf__buf_printf(out, "%llu unexpected of %llu values", (unsigned long long)r->unexpected_count,
