@@ -8,7 +8,13 @@
  * Type inference reads a sample of rows and keeps its bytes in the buffer, so the sample is then parsed again
  * as the first rows of the first chunk; with infer_rows 0 the whole input is read twice instead.
  *
- * Strings are dictionary-encoded per chunk through an open-addressing hash map per column. */
+ * Strings are dictionary-encoded per chunk through an open-addressing hash map per column.
+ *
+ * A chunk's buffers go to its table. A caller done with a chunk may hand it back (cf__csv_recycle), and its
+ * buffers then build the next chunk: the values become the builders' own again, the validity bitmap and the
+ * dictionary's pointer array wait in per-column spare slots until a chunk needs them, and the dictionary
+ * arena goes back to the dictionary builder. */
+#include "csv.h"
 #include "csv_parse.h"
 
 #include <math.h>
@@ -67,6 +73,10 @@ typedef struct csv_column {
 	uint8_t *validity; /* NULL until the chunk has a null */
 	size_t null_count;
 	csv_dict dict;
+	void *spare_validity;      /* from a recycled chunk, for the next chunk with a null (NULL: none) */
+	size_t spare_validity_bytes;
+	void *spare_dict;          /* from a recycled chunk, for the next chunk's dictionary pointers */
+	size_t spare_dict_bytes;
 } csv_column;
 
 struct cf_csv_reader {
@@ -102,7 +112,8 @@ struct cf_csv_reader {
 	int inferred;
 	size_t sample_rows;
 
-	size_t nrows, rows_cap, last_rows; /* the chunk being built */
+	size_t nrows, rows_cap, last_rows; /* the chunk being built; rows_cap: rows its values buffers hold (a
+	                                      recycled chunk's, between chunks) */
 	size_t rows_read;
 	int done;
 	int failed;             /* the error that made the reader unusable, replayed by later calls */
@@ -610,6 +621,21 @@ static inline int32_t dict_code(cf_csv_reader *r, csv_dict *d, const char *s, si
 
 /* ---- chunk building ---- */
 
+/* A buffer of `need` bytes for the chunk being built: the spare one from a recycled chunk when it is large
+ * enough, else a new one (a spare too small is freed). The slot is empty afterwards. */
+static void *take_spare(cf_context *ctx, void **spare, size_t *spare_bytes, size_t need, const char *what)
+{
+	void *p = *spare;
+
+	if (p == NULL || *spare_bytes < need) {
+		cf__free(ctx, p);
+		p = cf__malloc(ctx, need, what);
+	}
+	*spare = NULL;
+	*spare_bytes = 0;
+	return p;
+}
+
 static size_t type_width(cf_type type)
 {
 	switch (type) {
@@ -656,7 +682,8 @@ static int chunk_reserve(cf_csv_reader *r)
 static int set_null(cf_csv_reader *r, csv_column *col, size_t row)
 {
 	if (col->validity == NULL) {
-		col->validity = cf__malloc(r->ctx, CF_BITMAP_BYTES(r->rows_cap), "validity bitmap");
+		col->validity = take_spare(r->ctx, &col->spare_validity, &col->spare_validity_bytes,
+			CF_BITMAP_BYTES(r->rows_cap), "validity bitmap");
 		if (col->validity == NULL)
 			return reader_broken(r, CF_ENOMEM);
 		memset(col->validity, 0xff, CF_BITMAP_BYTES(r->rows_cap));
@@ -755,17 +782,17 @@ static int chunk_finish(cf_csv_reader *r, cf_table **out)
 		char *arena = NULL;
 		size_t ndict = 0;
 
-		if (col->type == CF_TYPE_STRING) {
+		/* A chunk without strings in this column keeps no arena: the builder keeps a recycled one. */
+		if (col->type == CF_TYPE_STRING && col->dict.n > 0) {
 			ndict = col->dict.n;
-			if (ndict > 0) {
-				dict = cf__malloc(r->ctx, ndict * sizeof(*dict), "string dictionary");
-				if (dict == NULL) {
-					cf_table_free(t);
-					return reader_broken(r, CF_ENOMEM);
-				}
-				for (i = 0; i < ndict; i++)
-					dict[i] = col->dict.arena + col->dict.entries[i].off;
+			dict = take_spare(r->ctx, &col->spare_dict, &col->spare_dict_bytes, ndict * sizeof(*dict),
+				"string dictionary");
+			if (dict == NULL) {
+				cf_table_free(t);
+				return reader_broken(r, CF_ENOMEM);
 			}
+			for (i = 0; i < ndict; i++)
+				dict[i] = col->dict.arena + col->dict.entries[i].off;
 			arena = col->dict.arena;
 			dict_reset(&col->dict);
 		}
@@ -808,6 +835,97 @@ static int read_chunk(cf_csv_reader *r, cf_table **out, int always)
 	if (r->nrows == 0 && !always)
 		return CF_OK;
 	return chunk_finish(r, out);
+}
+
+/* ---- recycling ---- */
+
+/* Of a held spare buffer and an offered one, keep the larger and free the other; returns the one kept. */
+static void *keep_larger(cf_context *ctx, void *have, size_t *have_bytes, void *offered, size_t offered_bytes)
+{
+	if (offered_bytes <= *have_bytes) {
+		cf__free(ctx, offered);
+		return have;
+	}
+	cf__free(ctx, have);
+	*have_bytes = offered_bytes;
+	return offered;
+}
+
+/* Bytes of a string column's arena known to be allocated: through the end of its furthest entry (every
+ * entry points into the arena). 0 when unknown. */
+static size_t arena_known_bytes(const cf__column *tc)
+{
+	const uintptr_t base = (uintptr_t)tc->dict_arena;
+	const char *last = NULL;
+	size_t i;
+
+	if (tc->dict_arena == NULL || tc->dict == NULL)
+		return 0;
+	for (i = 0; i < tc->dict_size; i++) {
+		if ((uintptr_t)tc->dict[i] < base)
+			return 0;
+		if (last == NULL || (uintptr_t)tc->dict[i] > (uintptr_t)last)
+			last = tc->dict[i];
+	}
+	return last ? (size_t)((uintptr_t)last - base) + strlen(last) + 1 : 0;
+}
+
+/* The reader is between chunks with more to read and nothing to reuse yet, and the chunk has its context and
+ * schema, and owned values. Only sizes the table proves are trusted: `length` values, a bitmap of that many
+ * rows, dict_size pointers, and the arena through its furthest entry. */
+static int recyclable(const cf_csv_reader *r, const cf_table *t)
+{
+	size_t c;
+
+	if (r->failed || r->done || r->nrows != 0 || r->rows_cap != 0 || t->ctx != r->ctx || t->ncols != r->ncols ||
+		t->num_rows == 0)
+		return 0;
+	for (c = 0; c < t->ncols; c++) {
+		const cf__column *tc = &t->cols[c];
+		if (tc->type != r->cols[c].type || strcmp(tc->name, r->cols[c].name) != 0 || tc->length != t->num_rows ||
+			tc->owned_values == NULL || tc->owned_values != tc->values)
+			return 0;
+	}
+	return 1;
+}
+
+void cf__csv_recycle(cf_csv_reader *r, cf_table *t)
+{
+	size_t c;
+
+	if (t == NULL)
+		return;
+	if (r == NULL || !recyclable(r, t)) {
+		cf_table_free(t);
+		return;
+	}
+	for (c = 0; c < r->ncols; c++) {
+		csv_column *col = &r->cols[c];
+		cf__column *tc = &t->cols[c];
+
+		/* Taken buffers leave the table, so that cf_table_free() below frees only the rest. */
+		col->values = tc->owned_values;
+		tc->owned_values = NULL;
+		if (tc->owned_validity != NULL && tc->owned_validity == tc->validity) {
+			col->spare_validity = keep_larger(r->ctx, col->spare_validity, &col->spare_validity_bytes,
+				tc->owned_validity, CF_BITMAP_BYTES(t->num_rows));
+			tc->owned_validity = NULL;
+		}
+		if (col->type == CF_TYPE_STRING) {
+			size_t arena_bytes = arena_known_bytes(tc);
+			if (arena_bytes > 0) {
+				col->dict.arena = keep_larger(r->ctx, col->dict.arena, &col->dict.arena_cap, tc->dict_arena,
+					arena_bytes);
+				tc->dict_arena = NULL;
+			}
+			col->spare_dict = keep_larger(r->ctx, col->spare_dict, &col->spare_dict_bytes, (void *)tc->dict,
+				tc->dict_size * sizeof(*tc->dict));
+			tc->dict = NULL;
+		}
+	}
+	/* Every column's values hold num_rows rows: the next chunk starts there without allocating. */
+	r->rows_cap = t->num_rows;
+	cf_table_free(t);
 }
 
 /* ---- header, schema, inference ---- */
@@ -1199,6 +1317,8 @@ void cf_csv_free(cf_csv_reader *r)
 		cf__free(r->ctx, r->cols[i].name);
 		cf__free(r->ctx, r->cols[i].values);
 		cf__free(r->ctx, r->cols[i].validity);
+		cf__free(r->ctx, r->cols[i].spare_validity);
+		cf__free(r->ctx, r->cols[i].spare_dict);
 		dict_free(r->ctx, &r->cols[i].dict);
 	}
 	cf__free(r->ctx, r->cols);

@@ -1,6 +1,7 @@
 /* Evaluating expectation suites over tables or streams of chunks (GX 1.x pandas semantics, see validate.h). */
 
 #include "validate.h"
+#include "csv.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -1401,7 +1402,8 @@ int cf_validate_csv(cf_validation **out, cf_context *ctx, const cf_suite *suite,
 		if (chunk == NULL)
 			break;
 		rc = cf_validation_update(v, chunk);
-		cf_table_free(chunk);
+		/* The reader builds the next chunk in this one's buffers instead of allocating new ones. */
+		cf__csv_recycle(r, chunk);
 		if (rc)
 			goto done;
 	}

@@ -1120,6 +1120,131 @@ START_TEST(test_context_allocator)
 }
 END_TEST
 
+/* cf_validate_csv() hands each chunk back to the reader, which builds the next one in its buffers. Validating
+ * in chunks of 7 rows must report exactly what one chunk and a whole-table validation do. The suite lists every
+ * value (COMPLETE results, every value unexpected), and the data has chunks with and without nulls, string
+ * chunks that are all null, escaped fields, and strings that grow past the recycled arenas. */
+static cf_validation *validate_recycled(cf_context *ctx, const cf_suite *suite, const char *path, size_t chunk_rows)
+{
+	cf_csv_options o = opts_default();
+	cf_validate_options vo = CF_VALIDATE_OPTIONS_INIT;
+	cf_validation *v = NULL;
+	int rc;
+
+	vo.now_us = 1700000000000000LL;
+	vo.result_format = CF_RESULT_FORMAT_COMPLETE;
+	o.chunk_rows = chunk_rows;
+	if (chunk_rows == 0) {
+		cf_table *all = NULL;
+		ck_assert_int_eq(cf_csv_read_all(&all, ctx, path, &o), CF_OK);
+		rc = cf_validate_table(&v, ctx, suite, all, &vo);
+		cf_table_free(all);
+	} else {
+		rc = cf_validate_csv(&v, ctx, suite, path, &o, &vo);
+	}
+	ck_assert_msg(rc == CF_OK, "validate: %s", cf_error_last()->message);
+	return v;
+}
+
+static char *validation_json(cf_validation *v)
+{
+	cf_buf b = CF_BUF_INIT;
+	char *s;
+
+	ck_assert_int_eq(cf_validation_to_json(&b, v), CF_OK);
+	s = strdup(b.ptr);
+	ck_assert_ptr_nonnull(s);
+	cf_buf_dispose(&b);
+	cf_validation_free(v);
+	return s;
+}
+
+/* Reports are long: on a difference, show where (a whole report is past what Check can pass back). */
+static void assert_same_report(const char *a, const char *b, const char *what)
+{
+	size_t i = 0;
+
+	while (a[i] != '\0' && a[i] == b[i])
+		i++;
+	ck_assert_msg(a[i] == b[i], "%s: reports differ at byte %zu: \"%.80s\" vs \"%.80s\"", what, i,
+		a + (i > 40 ? i - 40 : 0), b + (i > 40 ? i - 40 : 0));
+}
+
+START_TEST(test_validate_recycles_chunks)
+{
+	static const char suite_json[] = "{\"name\": \"recycle\", \"expectations\": ["
+		"{\"type\": \"expect_column_values_to_be_between\", \"kwargs\": {\"column\": \"id\", \"min_value\": 1000, "
+		"\"max_value\": 2000}},"
+		"{\"type\": \"expect_column_values_to_be_between\", \"kwargs\": {\"column\": \"x\", \"min_value\": 1000, "
+		"\"max_value\": 2000}},"
+		"{\"type\": \"expect_column_values_to_not_be_null\", \"kwargs\": {\"column\": \"x\"}},"
+		"{\"type\": \"expect_column_values_to_be_in_set\", \"kwargs\": {\"column\": \"cat\", \"value_set\": [\"none\"]}},"
+		"{\"type\": \"expect_column_values_to_not_be_null\", \"kwargs\": {\"column\": \"cat\"}},"
+		"{\"type\": \"expect_column_distinct_values_to_equal_set\", \"kwargs\": {\"column\": \"cat\", "
+		"\"value_set\": [\"a\"]}},"
+		"{\"type\": \"expect_column_values_to_be_null\", \"kwargs\": {\"column\": \"flag\"}},"
+		"{\"type\": \"expect_column_values_to_not_be_null\", \"kwargs\": {\"column\": \"flag\"}},"
+		"{\"type\": \"expect_column_values_to_be_null\", \"kwargs\": {\"column\": \"ts\"}},"
+		"{\"type\": \"expect_column_values_to_be_in_set\", \"kwargs\": {\"column\": \"name\", \"value_set\": [\"none\"]}},"
+		"{\"type\": \"expect_column_sum_to_be_between\", \"kwargs\": {\"column\": \"x\", \"min_value\": 0, "
+		"\"max_value\": 1}},"
+		"{\"type\": \"expect_column_unique_value_count_to_be_between\", \"kwargs\": {\"column\": \"name\", "
+		"\"min_value\": 0, \"max_value\": 1}},"
+		"{\"type\": \"expect_table_row_count_to_equal\", \"kwargs\": {\"value\": 200}}]}";
+	static const char *const cats[] = {"a", "bb", "\"quoted, \"\"x\"\"\"", "caf\xc3\xa9"};
+	cf_context_options co;
+	cf_context *ctx = NULL;
+	cf_suite *suite = NULL;
+	char path[300], *csv = malloc(1 << 16), *chunked, *single, *whole;
+	size_t n = 0, i;
+
+	ck_assert_ptr_nonnull(csv);
+	n += (size_t)snprintf(csv + n, 1 << 16, "id,x,cat,flag,ts,name\n");
+	for (i = 0; i < 200; i++) {
+		char x[32] = "", cat[128] = "";
+		if (i % 23 != 5 && (i < 140 || i >= 150))
+			snprintf(x, sizeof x, "%g", (double)i * 0.25 - 3);
+		if (i >= 150) /* longer than anything before: the arenas must grow */
+			snprintf(cat, sizeof cat, "late %zu %s", i % 5, "................................................");
+		else if (i < 100 || i >= 121) /* rows 105-118: two chunks of 7 without a string */
+			snprintf(cat, sizeof cat, "%s", cats[i % 4]);
+		n += (size_t)snprintf(csv + n, (1 << 16) - n, "%zu,%s,%s,%s,2024-%02zu-%02zuT%02zu:00:00Z,name_%zu%s\n", i, x,
+			cat, i % 17 == 3 ? "" : i % 3 ? "true" : "false", 1 + i % 12, 1 + i % 28, i % 24, i % 13 ? i : 0,
+			i > 180 ? "_with_a_longer_tail" : "");
+	}
+	tmp_path(path, sizeof(path), "recycle.csv");
+	write_file(path, csv, n);
+	free(csv);
+
+	ck_assert_int_eq(cf_context_options_init(&co, CF_CONTEXT_OPTIONS_VERSION), CF_OK);
+	co.device = CF_DEVICE_CPU;
+	co.allocator.alloc = count_alloc;
+	co.allocator.realloc = count_realloc;
+	co.allocator.free = count_free;
+	ck_assert_int_eq(cf_context_create(&ctx, &co), CF_OK);
+	live_allocs = 0;
+	ck_assert_int_eq(cf_suite_parse(&suite, ctx, suite_json, sizeof(suite_json) - 1, NULL), CF_OK);
+	chunked = validation_json(validate_recycled(ctx, suite, path, 7));
+	single = validation_json(validate_recycled(ctx, suite, path, 1000));
+	whole = validation_json(validate_recycled(ctx, suite, path, 0));
+	cf_suite_free(suite);
+	ck_assert_uint_eq(live_allocs, 0); /* recycled buffers went through the context and were all freed */
+	cf_context_free(ctx);
+
+	assert_same_report(chunked, single, "chunks of 7 vs one chunk");
+	assert_same_report(chunked, whole, "chunks of 7 vs a whole table");
+	/* The values themselves are in the report. */
+	ck_assert_ptr_nonnull(strstr(chunked, "\"quoted, \\\"x\\\"\""));
+	ck_assert_ptr_nonnull(strstr(chunked, "late 4 ......"));
+	ck_assert_ptr_nonnull(strstr(chunked, "name_199_with_a_longer_tail"));
+	ck_assert_ptr_nonnull(strstr(chunked, "2024-12-28T23:00:00"));
+	ck_assert_ptr_nonnull(strstr(chunked, "46.5"));
+	free(chunked);
+	free(single);
+	free(whole);
+}
+END_TEST
+
 static Suite *csv_suite(void)
 {
 	Suite *s = suite_create("csv");
@@ -1155,6 +1280,7 @@ static Suite *csv_suite(void)
 	tcase_add_test(tc, test_rows_across_buffer_refills);
 	tcase_add_test(tc, test_compressed_input);
 	tcase_add_test(tc, test_context_allocator);
+	tcase_add_test(tc, test_validate_recycles_chunks);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Adult");
