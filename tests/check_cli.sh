@@ -124,5 +124,39 @@ printf 'garbage' >"$tmp/garbage.msgpack"
 expect "garbage statistics are bad input" 3 "$cli" stats show "$tmp/garbage.msgpack"
 expect "stats without subcommand" 2 "$cli" stats
 
+# evaluate: metrics and group fairness of predictions (generated here: 200 rows, two sensitive columns, a numeric
+# one, a group without positives).
+/usr/bin/python3 -c '
+import random
+r = random.Random(5)
+print("y,score,pred,sex,race,age")
+for i in range(200):
+    sex = "f" if i % 3 else "m"
+    race = ["a", "b", "c"][i % 3 if i % 7 else 2]
+    y = 0 if race == "c" and sex == "f" else int(r.random() < 0.5)
+    s = round(min(1.0, max(0.0, 0.3 * y + 0.7 * r.random())), 4)
+    print(f"{y},{s},{int(s >= 0.5)},{sex},{race},{20 + i % 4}")
+' >"$tmp/preds.csv"
+expect "evaluate --score" 0 "$cli" evaluate --data "$tmp/preds.csv" --label y --score score --sensitive sex,race
+check "evaluate prints metrics and per-group tables" "grep -q '^  roc_auc ' $tmp/out && grep -q '^by sex:' $tmp/out && grep -q '^by race:' $tmp/out && grep -q '^by sex,race:' $tmp/out && grep -q 'four-fifths rule' $tmp/out"
+check "an undefined rate is shown with its reason, not as 0" "grep -q 'true_positive_rate: no positives' $tmp/out"
+expect "evaluate --json" 0 "$cli" evaluate --data "$tmp/preds.csv" --label y --score score --sensitive sex,race --json
+check "evaluate JSON: metrics, groups, null + reason for undefined rates" \
+	"/usr/bin/python3 -c 'import json; d=json.load(open(\"$tmp/out\")); m=d[\"metrics\"]; assert d[\"rows\"] == 200 and 0 <= m[\"roc_auc\"] <= 1 and \"brier\" in m; f=d[\"fairness\"]; assert set(f) == {\"sex\", \"race\", \"sex,race\"}; g=[x for x in f[\"sex,race\"][\"groups\"] if x[\"labels\"] == {\"sex\": \"f\", \"race\": \"c\"}][0]; assert g[\"true_positive_rate\"] is None and g[\"undefined\"][\"true_positive_rate\"] == \"no positives\"; assert sum(x[\"count\"] for x in f[\"race\"][\"groups\"]) == 200; assert f[\"sex\"][\"auc\"] == \"exact\"'"
+expect "evaluate --pred with a numeric sensitive column" 0 "$cli" evaluate --data "$tmp/preds.csv" --label y --pred pred --sensitive age --json --min-group-size 60
+check "numeric groups and the minimum group size" \
+	"/usr/bin/python3 -c 'import json; d=json.load(open(\"$tmp/out\")); g=d[\"fairness\"][\"age\"][\"groups\"]; assert [x[\"labels\"][\"age\"] for x in g] == [\"20\", \"21\", \"22\", \"23\"]; assert all(x[\"excluded\"] == (x[\"count\"] < 60) for x in g); assert \"roc_auc\" not in d[\"metrics\"]'"
+expect "evaluate --pos-label on a string label" 0 "$cli" evaluate --data "$tmp/preds.csv" --label sex --pred sex --pos-label f --json
+check "string positive class" "/usr/bin/python3 -c 'import json; d=json.load(open(\"$tmp/out\")); assert d[\"metrics\"][\"accuracy\"] == 1.0'"
+expect "evaluate without --label" 2 "$cli" evaluate --data "$tmp/preds.csv" --score score
+expect "evaluate without --score or --pred" 2 "$cli" evaluate --data "$tmp/preds.csv" --label y
+expect "evaluate bad --threshold" 2 "$cli" evaluate --data "$tmp/preds.csv" --label y --score score --threshold x
+expect "evaluate unknown column" 3 "$cli" evaluate --data "$tmp/preds.csv" --label nope --score score
+check "unknown column: one line naming it" "one_line_stderr && grep -q \"'nope'\" $tmp/err"
+expect "evaluate missing file" 3 "$cli" evaluate --data "$tmp/none.csv" --label y --score score
+printf 'y,score,sex\n1,0.5,f\n0,,m\n' >"$tmp/nullscore.csv"
+expect "evaluate null score" 3 "$cli" evaluate --data "$tmp/nullscore.csv" --label y --score score --sensitive sex
+expect "evaluate --help" 0 "$cli" evaluate --help
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

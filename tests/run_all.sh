@@ -90,6 +90,25 @@ else
 fi
 
 echo
+echo "== fairlearn parity (fairlearn from PyPI in $build/fairlearn-venv) =="
+if sh "$root/tests/fairlearn/setup_venv.sh" "$build/fairlearn-venv" >"$logs/fairlearn-venv.log" 2>&1; then
+	PYTHONPATH="$build/bindings/python" /usr/bin/python3 "$root/tests/fairlearn/check_fairlearn_parity.py" \
+		--venv "$build/fairlearn-venv" >"$logs/fairlearn.log" 2>&1
+	rc=$?
+	grep -E '^(FAIL|fairlearn)' "$logs/fairlearn.log" | head -n 40
+	# One test per random case (by_group, overall, disparities of one input compared with fairlearn).
+	p=$(grep -cE '^\[[^]]*\] .* 0 mismatches' "$logs/fairlearn.log")
+	f=$(grep -cE '^FAIL' "$logs/fairlearn.log")
+	[ $rc -eq 0 ] || { status=1; tail -n 30 "$logs/fairlearn.log"; [ "$f" -gt 0 ] || f=1; }
+	add "fairlearn" "$p" "$f" 0
+else
+	echo "FAIL: could not create the fairlearn virtualenv (PyPI unreachable?); see $logs/fairlearn-venv.log"
+	tail -n 20 "$logs/fairlearn-venv.log"
+	status=1
+	add "fairlearn" 0 1 0
+fi
+
+echo
 echo "== Summary (logs in $logs) =="
 printf '%s' "$summary"
 echo "make test: $total_pass passed, $total_fail failed, $total_skip skipped"

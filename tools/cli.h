@@ -91,6 +91,8 @@ int cmd_profile(int argc, char **argv);
 void cmd_profile_help(FILE *out);
 int cmd_stats(int argc, char **argv);
 void cmd_stats_help(FILE *out);
+int cmd_evaluate(int argc, char **argv);
+void cmd_evaluate_help(FILE *out);
 /* Write text to a file (atomically: temporary name, then rename) or stdout when path is NULL or "-". */
 int cli_write_output(const char *cmd, const char *path, const char *data, size_t len);
 

@@ -12,6 +12,8 @@ static const cli_command commands[] = {
 	  cmd_validate_help },
 	{ "profile", "infer an expectation suite from a reference dataset", cmd_profile, cmd_profile_help },
 	{ "stats", "mergeable column statistics of a shard: compute, merge, show", cmd_stats, cmd_stats_help },
+	{ "evaluate", "classification metrics and group fairness of predictions in a CSV file", cmd_evaluate,
+	  cmd_evaluate_help },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

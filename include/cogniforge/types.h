@@ -30,6 +30,12 @@ typedef struct cf_suite cf_suite;
 /** A validation run: a suite evaluated over a table or a stream of chunks. See validate.h. */
 typedef struct cf_validation cf_validation;
 
+/** Mergeable per-group confusion counts and score histograms (fairness accumulator). See fairness.h. */
+typedef struct cf_fairness cf_fairness;
+
+/** Per-group fairness metrics and disparities, built from an accumulator or one pass. See fairness.h. */
+typedef struct cf_fairness_report cf_fairness_report;
+
 CF_END_DECL
 
 #endif /* COGNIFORGE_TYPES_H */
