@@ -943,6 +943,7 @@ CF_PY_INT_VALUE(cf_context_threads)
 %include "cogniforge/validate.h"
 %include "metrics.i"
 %include "fairness.i"
+%include "factorize.i"
 
 /* ---- typed-array self-test ------------------------------------------------------------------- */
 

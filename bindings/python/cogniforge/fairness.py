@@ -106,12 +106,68 @@ def _label_strings(uniques):
     return labels
 
 
+def _is_categorical(values):
+    """A pandas Categorical or a Series of dtype category (duck-typed: pandas is not imported)."""
+    return getattr(getattr(values, "dtype", None), "name", None) == "category" and (
+        hasattr(values, "cat") or (hasattr(values, "codes") and hasattr(values, "categories")))
+
+
+def _factorize_native(v):
+    """(int32 codes, original values) from cf_py_factorize (factorize.i) for str/bytes arrays, object arrays of
+    str and lists of str, identical to numpy.unique(v, return_inverse=True); None for anything else."""
+    r = _raw.cf_py_factorize(v)
+    if r is None:
+        return None
+    buf, originals = r
+    return _np.frombuffer(buf, dtype=_np.int32), originals
+
+
+def _factorize_categorical(values):
+    """The pandas codes and categories, without materialising the values: the used categories are factorized
+    (a handful of values) and the codes mapped through them. None when it would not match the general path
+    (missing values, categories other than str or integers)."""
+    cat = values.cat if hasattr(values, "cat") else values
+    codes = _np.asarray(cat.codes)
+    categories = _np.asarray(cat.categories)
+    if codes.ndim != 1 or codes.dtype.kind not in "iu" or categories.ndim != 1:
+        return None
+    if categories.dtype.kind not in "iuO" or (codes.size and (codes.min() < 0 or codes.max() >= categories.size)):
+        return None  # NaN (code -1) raises on the general path; other kinds: leave them to it
+    used = _np.flatnonzero(_np.bincount(codes, minlength=categories.size) > 0) if codes.size else \
+        _np.zeros(0, dtype=_np.intp)
+    sub = categories[used]
+    if sub.dtype.kind == "O":
+        got = _factorize_native(sub)
+        if got is None:
+            return None
+        sub_codes, originals = got
+        labels = _label_strings(originals)
+    else:
+        sub_codes, labels, originals = _factorize(sub)
+    lut = _np.full(categories.size, -1, dtype=_np.int32)
+    lut[used] = sub_codes
+    return _np.ascontiguousarray(lut[codes]), labels, originals
+
+
 def _factorize(values):
     """(int32 codes, C label strings, original values)."""
+    if _np is not None:
+        if _is_categorical(values):
+            got = _factorize_categorical(values)
+            if got is not None:
+                return got
+        elif isinstance(values, list) and values:
+            got = _factorize_native(values)  # all str: what numpy.asarray then numpy.unique would give
+            if got is not None:
+                return got[0], _label_strings(got[1]), got[1]
     v = _seq(values)
     if _np is not None:
         if v.ndim != 1:
             raise ValueError("a sensitive feature must be one-dimensional")
+        if v.dtype.kind in "USO":
+            got = _factorize_native(v)  # O(n) hashing in C; None: not plain str/bytes, take numpy's path
+            if got is not None:
+                return got[0], _label_strings(got[1]), got[1]
         if v.dtype.kind in "biu" and v.size:
             lo, hi = int(v.min()), int(v.max())
             if hi - lo < (1 << 22):  # small integer range: O(n) through a lookup table, no sort
@@ -156,6 +212,8 @@ def _features(sensitive_features):
         return [(str(c), sf[c]) for c in sf.columns]
     name = getattr(sf, "name", None)
     if _np is not None:
+        if _is_categorical(sf) and getattr(sf, "ndim", 1) == 1:  # keep the codes: no materialised strings
+            return [(str(name) if name is not None else "sensitive_feature_0", sf)]
         arr = _np.asarray(sf)
         if arr.ndim == 2:
             return [(f"sensitive_feature_{i}", arr[:, i]) for i in range(arr.shape[1])]
