@@ -17,5 +17,7 @@
 #include "cogniforge/validate.h"
 #include "cogniforge/metrics.h"
 #include "cogniforge/fairness.h"
+#include "cogniforge/slo.h"
+#include "cogniforge/drift.h"
 
 #endif /* COGNIFORGE_H */

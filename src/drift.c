@@ -1,0 +1,3 @@
+/* drift: implementation in progress (issue 7). */
+#include "common.h"
+typedef int cf__drift_placeholder;

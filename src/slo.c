@@ -1,0 +1,3 @@
+/* slo: implementation in progress (issue 7). */
+#include "common.h"
+typedef int cf__slo_placeholder;
