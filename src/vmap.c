@@ -3,35 +3,7 @@
 
 #include <string.h>
 
-uint64_t cf__vmap_hash_u64(uint64_t x)
-{
-	/* splitmix64 finaliser: cheap and well mixed, so sequential ints spread over the table. */
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	x ^= x >> 31;
-	return x;
-}
-
-uint64_t cf__vmap_hash_bytes(const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)len;
-	size_t i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		h = cf__vmap_hash_u64(h ^ w);
-	}
-	if (i < len) {
-		uint64_t w = 0;
-		memcpy(&w, p + i, len - i);
-		h = cf__vmap_hash_u64(h ^ w ^ 0xff);
-	}
-	return h;
-}
+#include "sketch.h" /* cf__hash_u64 (splitmix64), cf__hash_bytes (XXH64) */
 
 void cf__u64map_init(cf__u64map *m, cf_context *ctx)
 {
@@ -56,7 +28,7 @@ static int u64map_rehash(cf__u64map *m, size_t cap)
 	if (slots == NULL)
 		return CF_ENOMEM;
 	for (i = 0; i < m->size; i++) {
-		size_t k = cf__vmap_hash_u64(m->keys[i]) & (cap - 1);
+		size_t k = cf__hash_u64(m->keys[i]) & (cap - 1);
 		while (slots[k])
 			k = (k + 1) & (cap - 1);
 		slots[k] = (uint32_t)i + 1;
@@ -73,7 +45,7 @@ int64_t cf__u64map_find(const cf__u64map *m, uint64_t key)
 
 	if (m->cap == 0)
 		return -1;
-	for (k = cf__vmap_hash_u64(key) & (m->cap - 1); m->slots[k]; k = (k + 1) & (m->cap - 1))
+	for (k = cf__hash_u64(key) & (m->cap - 1); m->slots[k]; k = (k + 1) & (m->cap - 1))
 		if (m->keys[m->slots[k] - 1] == key)
 			return (int64_t)m->slots[k] - 1;
 	return -1;
@@ -85,7 +57,7 @@ int cf__u64map_put(cf__u64map *m, uint64_t key, uint32_t *id_out, int *added)
 
 	if (2 * (m->size + 1) > m->cap && u64map_rehash(m, m->cap ? 2 * m->cap : 64) != 0)
 		return CF_ENOMEM;
-	for (k = cf__vmap_hash_u64(key) & (m->cap - 1); m->slots[k]; k = (k + 1) & (m->cap - 1))
+	for (k = cf__hash_u64(key) & (m->cap - 1); m->slots[k]; k = (k + 1) & (m->cap - 1))
 		if (m->keys[m->slots[k] - 1] == key) {
 			*id_out = m->slots[k] - 1;
 			if (added)
@@ -164,7 +136,7 @@ int64_t cf__strmap_find(const cf__strmap *m, const char *s, size_t len)
 
 	if (m->cap == 0)
 		return -1;
-	h = cf__vmap_hash_bytes(s, len);
+	h = cf__hash_bytes(s, len);
 	for (k = h & (m->cap - 1); m->slots[k]; k = (k + 1) & (m->cap - 1))
 		if (strmap_match(m, m->slots[k] - 1, h, s, len))
 			return (int64_t)m->slots[k] - 1;
@@ -173,7 +145,7 @@ int64_t cf__strmap_find(const cf__strmap *m, const char *s, size_t len)
 
 int cf__strmap_put(cf__strmap *m, const char *s, size_t len, uint32_t *id_out, int *added)
 {
-	uint64_t h = cf__vmap_hash_bytes(s, len);
+	uint64_t h = cf__hash_bytes(s, len);
 	size_t k;
 
 	if (2 * (m->size + 1) > m->cap && strmap_rehash(m, m->cap ? 2 * m->cap : 64) != 0)

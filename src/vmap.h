@@ -24,8 +24,7 @@ typedef struct cf__strmap {
 	size_t cap, size, ids_cap, arena_len, arena_cap;
 } cf__strmap;
 
-uint64_t cf__vmap_hash_bytes(const void *data, size_t len);
-uint64_t cf__vmap_hash_u64(uint64_t x);
+/* Keys are hashed with sketch.h's cf__hash_u64 (splitmix64) and cf__hash_bytes (XXH64). */
 
 void cf__u64map_init(cf__u64map *m, cf_context *ctx);
 void cf__u64map_free(cf__u64map *m);

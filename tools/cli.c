@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <string.h>
@@ -65,6 +66,34 @@ int cli_input_error(const char *cmd, int rc)
 {
 	int code = cli_lib_error(cmd, rc);
 	return code == CLI_USAGE ? CLI_BAD_INPUT : code;
+}
+
+int cli_read_file(const char *cmd, const char *path, int dash_stdin, cf_buf *out)
+{
+	FILE *f = dash_stdin && strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	if (f == NULL) {
+		fprintf(stderr, "%s %s: error: cannot open '%s'\n", cli_prog, cmd, path);
+		return CLI_BAD_INPUT;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		char *p = realloc(out->ptr, out->size + n + 1);
+		if (p == NULL) {
+			if (f != stdin)
+				fclose(f);
+			cf_buf_dispose(out);
+			return CLI_INTERNAL;
+		}
+		out->ptr = p;
+		memcpy(out->ptr + out->size, chunk, n);
+		out->size += n;
+		out->ptr[out->size] = '\0';
+	}
+	if (f != stdin)
+		fclose(f);
+	return CLI_OK;
 }
 
 int cli_write_output(const char *cmd, const char *path, const char *data, size_t len)

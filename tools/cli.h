@@ -93,6 +93,10 @@ int cmd_stats(int argc, char **argv);
 void cmd_stats_help(FILE *out);
 int cmd_evaluate(int argc, char **argv);
 void cmd_evaluate_help(FILE *out);
+/* Read a whole file (stdin for "-" when dash_stdin) into *out, NUL-terminated after out->size bytes; *out
+ * must start empty (CF_BUF_INIT). On failure (a one-line error for an unopenable file: CLI_BAD_INPUT; no
+ * memory: CLI_INTERNAL) *out is disposed. */
+int cli_read_file(const char *cmd, const char *path, int dash_stdin, cf_buf *out);
 /* Write text to a file (atomically: temporary name, then rename) or stdout when path is NULL or "-". */
 int cli_write_output(const char *cmd, const char *path, const char *data, size_t len);
 

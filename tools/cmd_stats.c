@@ -53,37 +53,10 @@ void cmd_profile_help(FILE *out)
 		cli_prog);
 }
 
-static int read_file(const char *cmd, const char *path, cf_buf *out)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL) {
-		fprintf(stderr, "%s %s: error: cannot open '%s'\n", cli_prog, cmd, path);
-		return CLI_BAD_INPUT;
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		char *p = realloc(out->ptr, out->size + n + 1);
-		if (p == NULL) {
-			if (f != stdin)
-				fclose(f);
-			return CLI_INTERNAL;
-		}
-		out->ptr = p;
-		memcpy(out->ptr + out->size, chunk, n);
-		out->size += n;
-		out->ptr[out->size] = '\0';
-	}
-	if (f != stdin)
-		fclose(f);
-	return CLI_OK;
-}
-
 static int load_stats(const char *cmd, cf_context *ctx, const char *path, cf_stats **out)
 {
 	cf_buf blob = CF_BUF_INIT;
-	int code = read_file(cmd, path, &blob), rc;
+	int code = cli_read_file(cmd, path, 1, &blob), rc;
 
 	if (code != CLI_OK)
 		return code;

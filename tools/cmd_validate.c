@@ -167,28 +167,9 @@ int cmd_validate(int argc, char **argv)
 	if (data) {
 		rc = cf_validate_csv(&v, ctx, suite, data, &csv.opts, &vo);
 	} else {
-		FILE *f = fopen(stats_path, "rb");
 		cf_buf blob = CF_BUF_INIT;
-		char chunk[65536];
-		size_t n;
-		rc = CF_OK;
-		if (f == NULL) {
-			fprintf(stderr, "%s validate: error: cannot open '%s'\n", cli_prog, stats_path);
-			code = CLI_BAD_INPUT;
+		if ((code = cli_read_file("validate", stats_path, 0, &blob)) != CLI_OK)
 			goto done;
-		}
-		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-			blob.ptr = realloc(blob.ptr, blob.size + n + 1);
-			if (blob.ptr == NULL)
-				break;
-			memcpy(blob.ptr + blob.size, chunk, n);
-			blob.size += n;
-		}
-		fclose(f);
-		if (blob.ptr == NULL && blob.size) {
-			code = CLI_INTERNAL;
-			goto done;
-		}
 		rc = cf_stats_from_msgpack(&stats, ctx, blob.ptr, blob.size);
 		cf_buf_dispose(&blob);
 		if (rc == CF_OK)

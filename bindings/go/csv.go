@@ -232,24 +232,20 @@ func (r *CSVReader) Next() (*Table, error) {
 	if r == nil {
 		return nil, newError(ErrInvalid, "nil *cogniforge.CSVReader")
 	}
-	r.op.Lock()
-	defer r.op.Unlock()
-	p, err := r.obj.acquire("CSVReader")
-	if err != nil {
-		return nil, err
-	}
-	defer r.obj.release(r.free)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	var t *C.cf_table
-	if rc := C.cf_csv_next(&t, p); rc < 0 {
-		return nil, makeError(rc)
-	}
-	if t == nil {
-		return nil, io.EOF
-	}
-	r.ctx.retain() // the chunk uses the reader's context allocator, which the reader keeps alive meanwhile
-	return wrapTable(t, r.ctx), nil
+	var out *Table
+	err := r.obj.with(&r.op, "CSVReader", r.free, func(p *C.cf_csv_reader) error {
+		var t *C.cf_table
+		if err := check(C.cf_csv_next(&t, p)); err != nil {
+			return err
+		}
+		if t == nil {
+			return io.EOF
+		}
+		r.ctx.retain() // the chunk uses the reader's context allocator, which the reader keeps alive meanwhile
+		out = wrapTable(t, r.ctx)
+		return nil
+	})
+	return out, err
 }
 
 // RowsRead is the number of data rows returned so far (0 after Close).
@@ -270,9 +266,7 @@ func (r *CSVReader) Close() error {
 	if r == nil {
 		return nil
 	}
-	if r.obj.close(r.free) {
-		runtime.SetFinalizer(r, nil)
-	}
+	r.obj.closeOwner(r, r.free)
 	return nil
 }
 

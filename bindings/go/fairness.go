@@ -331,9 +331,7 @@ func (a *FairnessAccumulator) Close() error {
 	if a == nil {
 		return nil
 	}
-	if a.obj.close(a.free) {
-		runtime.SetFinalizer(a, nil)
-	}
+	a.obj.closeOwner(a, a.free)
 	return nil
 }
 
@@ -347,22 +345,15 @@ func (a *FairnessAccumulator) call(f func(p *C.cf_fairness) C.int) error {
 	if a == nil {
 		return newError(ErrInvalid, "nil *cogniforge.FairnessAccumulator")
 	}
-	a.op.Lock()
-	defer a.op.Unlock()
-	p, err := a.obj.acquire("FairnessAccumulator")
-	if err != nil {
-		return err
-	}
-	defer a.obj.release(a.free)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	if rc := f(p); rc < 0 {
-		if rc == -2 && C.cf_error_last().code != rc {
-			return lengthError()
+	return a.obj.with(&a.op, "FairnessAccumulator", a.free, func(p *C.cf_fairness) error {
+		if rc := f(p); rc < 0 {
+			if rc == -2 && C.cf_error_last().code != rc {
+				return lengthError()
+			}
+			return makeError(rc)
 		}
-		return makeError(rc)
-	}
-	return nil
+		return nil
+	})
 }
 
 // Update adds a chunk; its features must be the accumulator's, in order. A rejected chunk changes nothing.
@@ -480,9 +471,7 @@ func (r *FairnessReport) Close() error {
 	if r == nil {
 		return nil
 	}
-	if r.obj.close(func(p *C.cf_fairness_report) { C.cf_fairness_report_free(p) }) {
-		runtime.SetFinalizer(r, nil)
-	}
+	r.obj.closeOwner(r, func(p *C.cf_fairness_report) { C.cf_fairness_report_free(p) })
 	return nil
 }
 
@@ -490,17 +479,8 @@ func (r *FairnessReport) call(f func(p *C.cf_fairness_report) C.int) error {
 	if r == nil {
 		return newError(ErrInvalid, "nil *cogniforge.FairnessReport")
 	}
-	p, err := r.obj.acquire("FairnessReport")
-	if err != nil {
-		return err
-	}
-	defer r.obj.release(func(p *C.cf_fairness_report) { C.cf_fairness_report_free(p) })
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	if rc := f(p); rc < 0 {
-		return makeError(rc)
-	}
-	return nil
+	return r.obj.with(nil, "FairnessReport", func(p *C.cf_fairness_report) { C.cf_fairness_report_free(p) },
+		func(p *C.cf_fairness_report) error { return check(f(p)) })
 }
 
 // NumGroups is the number of groups (empty intersections included).

@@ -8,6 +8,7 @@ package cogniforge
 import "C"
 
 import (
+	"runtime"
 	"strings"
 	"sync"
 	"unsafe"
@@ -53,6 +54,31 @@ func (o *cobj[T]) close(free func(*T)) bool {
 	o.closed = true
 	o.freeLocked(free)
 	return true
+}
+
+// closeOwner is the body of a wrapper's Close: it closes o (see close) and, when this call closed it, drops
+// owner's finalizer.
+func (o *cobj[T]) closeOwner(owner any, free func(*T)) {
+	if o.close(free) {
+		runtime.SetFinalizer(owner, nil)
+	}
+}
+
+// with runs f with the C pointer, holding op (unless nil) and a use of o (see acquire; what names the Go
+// type), on a locked OS thread, so that f may turn a failing C call's return code into an error (check).
+func (o *cobj[T]) with(op *sync.Mutex, what string, free func(*T), f func(p *T) error) error {
+	if op != nil {
+		op.Lock()
+		defer op.Unlock()
+	}
+	p, err := o.acquire(what)
+	if err != nil {
+		return err
+	}
+	defer o.release(free)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	return f(p)
 }
 
 func (o *cobj[T]) freeLocked(free func(*T)) {

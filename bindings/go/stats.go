@@ -123,9 +123,7 @@ func (s *Stats) Close() error {
 	if s == nil {
 		return nil
 	}
-	if s.obj.close(s.free) {
-		runtime.SetFinalizer(s, nil)
-	}
+	s.obj.closeOwner(s, s.free)
 	return nil
 }
 
@@ -141,19 +139,7 @@ func (s *Stats) call(f func(p *C.cf_stats) C.int) error {
 	if s == nil {
 		return newError(ErrInvalid, "nil *cogniforge.Stats")
 	}
-	s.op.Lock()
-	defer s.op.Unlock()
-	p, err := s.obj.acquire("Stats")
-	if err != nil {
-		return err
-	}
-	defer s.obj.release(s.free)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	if rc := f(p); rc < 0 {
-		return makeError(rc)
-	}
-	return nil
+	return s.obj.with(&s.op, "Stats", s.free, func(p *C.cf_stats) error { return check(f(p)) })
 }
 
 // Update adds a table's rows. Every table must have the columns (names and types) of the first; otherwise
@@ -162,24 +148,14 @@ func (s *Stats) Update(t *Table) error {
 	if s == nil {
 		return newError(ErrInvalid, "nil *cogniforge.Stats")
 	}
-	s.op.Lock()
-	defer s.op.Unlock()
-	p, err := s.obj.acquire("Stats")
-	if err != nil {
-		return err
-	}
-	defer s.obj.release(s.free)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	tp, err := t.use()
-	if err != nil {
-		return err
-	}
-	defer t.done()
-	if rc := C.cf_stats_update(p, tp); rc < 0 {
-		return makeError(rc)
-	}
-	return nil
+	return s.obj.with(&s.op, "Stats", s.free, func(p *C.cf_stats) error {
+		tp, err := t.use()
+		if err != nil {
+			return err
+		}
+		defer t.done()
+		return check(C.cf_stats_update(p, tp))
+	})
 }
 
 // Merge adds src's statistics to s, as if s had also seen src's rows (after its own). The schemas and the

@@ -140,9 +140,7 @@ func (t *Table) Close() error {
 	if t == nil {
 		return nil
 	}
-	if t.obj.close(t.free) {
-		runtime.SetFinalizer(t, nil)
-	}
+	t.obj.closeOwner(t, t.free)
 	return nil
 }
 
@@ -290,43 +288,38 @@ func (t *Table) addBuffer(name string, typ ColumnType, n, width int) (unsafe.Poi
 	return p, err
 }
 
-// AddFloat64Column adds a float64 column of n rows in C memory and returns it as a Go slice (initially zeros)
-// for the caller to fill without a copy; a NaN is null. See Table for the rules the slice follows.
-func (t *Table) AddFloat64Column(name string, n int) ([]float64, error) {
-	p, err := t.addBuffer(name, TypeFloat64, n, 8)
+// addColumnSlice queues a zero-copy column of n zeroed values of E (as C stores typ) and returns its C memory
+// as a Go slice.
+func addColumnSlice[E any](t *Table, name string, typ ColumnType, n int) ([]E, error) {
+	var zero E
+	p, err := t.addBuffer(name, typ, n, int(unsafe.Sizeof(zero)))
 	if err != nil {
 		return nil, err
 	}
-	return unsafe.Slice((*float64)(p), n), nil
+	return unsafe.Slice((*E)(p), n), nil
+}
+
+// AddFloat64Column adds a float64 column of n rows in C memory and returns it as a Go slice (initially zeros)
+// for the caller to fill without a copy; a NaN is null. See Table for the rules the slice follows.
+func (t *Table) AddFloat64Column(name string, n int) ([]float64, error) {
+	return addColumnSlice[float64](t, name, TypeFloat64, n)
 }
 
 // AddInt64Column adds an int64 column of n rows in C memory and returns it as a Go slice to fill in place.
 func (t *Table) AddInt64Column(name string, n int) ([]int64, error) {
-	p, err := t.addBuffer(name, TypeInt64, n, 8)
-	if err != nil {
-		return nil, err
-	}
-	return unsafe.Slice((*int64)(p), n), nil
+	return addColumnSlice[int64](t, name, TypeInt64, n)
 }
 
 // AddBoolColumn adds a bool column of n rows in C memory (one byte per value, as C and Go both store bools)
 // and returns it as a Go slice to fill in place.
 func (t *Table) AddBoolColumn(name string, n int) ([]bool, error) {
-	p, err := t.addBuffer(name, TypeBool, n, 1)
-	if err != nil {
-		return nil, err
-	}
-	return unsafe.Slice((*bool)(p), n), nil
+	return addColumnSlice[bool](t, name, TypeBool, n)
 }
 
 // AddTimestampColumn adds a timestamp column of n rows in C memory and returns it as a Go slice of
 // microseconds since the Unix epoch (UTC, as time.Time.UnixMicro gives) to fill in place.
 func (t *Table) AddTimestampColumn(name string, n int) ([]int64, error) {
-	p, err := t.addBuffer(name, TypeTimestamp, n, 8)
-	if err != nil {
-		return nil, err
-	}
-	return unsafe.Slice((*int64)(p), n), nil
+	return addColumnSlice[int64](t, name, TypeTimestamp, n)
 }
 
 // bitmap makes an Arrow validity bitmap in C memory from valid (nil: every row valid, and no bitmap).

@@ -170,9 +170,7 @@ func (s *Suite) Close() error {
 	if s == nil {
 		return nil
 	}
-	if s.obj.close(s.free) {
-		runtime.SetFinalizer(s, nil)
-	}
+	s.obj.closeOwner(s, s.free)
 	return nil
 }
 
@@ -570,9 +568,7 @@ func (v *Validation) Close() error {
 	if v == nil {
 		return nil
 	}
-	if v.obj.close(v.free) {
-		runtime.SetFinalizer(v, nil)
-	}
+	v.obj.closeOwner(v, v.free)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 """The library context (cogniforge/context.h)."""
 
 from . import raw as _raw
+from ._common import HandleOwner
 from ._errors import InvalidArgumentError
 
 __all__ = ["Context"]
@@ -9,7 +10,7 @@ _DEVICES = {"auto": _raw.CF_DEVICE_AUTO, "cpu": _raw.CF_DEVICE_CPU, "cuda": _raw
 _DEVICE_NAMES = {_raw.CF_DEVICE_CPU: "cpu", _raw.CF_DEVICE_CUDA: "cuda"}
 
 
-class Context:
+class Context(HandleOwner):
     """A cogniforge context: the compute device and CPU thread count that operations use.
 
     Use it as a context manager, or call :meth:`close`; garbage collection frees it too, as a backstop.
@@ -26,6 +27,7 @@ class Context:
         InvalidArgumentError: a bad ``device`` name, or a negative ``threads`` / ``device_index``.
     """
 
+    _closed_name = "Context"
     _handle = None  # so close() and __del__ work on a half-built object
 
     def __init__(self, device="auto", threads=0, device_index=0):
@@ -41,23 +43,6 @@ class Context:
         if handle is not None:
             _raw.cf_context_free(handle)
 
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown may have torn down the raw module already
-            pass
-
-    def __enter__(self):
-        self._checked()
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    @property
-    def closed(self):
-        return self._handle is None
-
     @property
     def device(self):
         """The device in use: ``"cpu"`` or ``"cuda"`` (``"auto"`` is resolved on first use, so contexts that only read data never load the CUDA backend)."""
@@ -67,12 +52,6 @@ class Context:
     def threads(self):
         """CPU worker threads in use (at least 1)."""
         return _raw.cf_context_threads(self._checked())
-
-    def _checked(self):
-        """The C handle; ValueError once closed (as for closed files)."""
-        if self._handle is None:
-            raise ValueError("operation on a closed cogniforge.Context")
-        return self._handle
 
     def __repr__(self):
         if self._handle is None:

@@ -4,6 +4,7 @@ import json
 import threading
 
 from . import raw as _raw
+from ._common import HandleOwner
 from ._csv import CSV_DEFAULTS, CsvReader, prepare
 from ._table import as_table, is_path, type_name
 
@@ -36,7 +37,7 @@ def split_csv_kwargs(kwargs, allowed=()):
     return csv, other
 
 
-class Stats:
+class Stats(HandleOwner):
     """Mergeable statistics of one table schema (a cf_stats): exact counts, min, max, mean, variance and sums,
     plus sketches (HyperLogLog distinct counts, top-k, KLL quantiles).
 
@@ -54,6 +55,7 @@ class Stats:
     A Stats object serialises its own calls with a lock.
     """
 
+    _closed_name = "Stats"
     _handle = None
 
     def __init__(self, *, hll_precision=None, exact_distinct_max=None, topk=None, kll_k=None, seed=None):
@@ -210,28 +212,6 @@ class Stats:
                 handle, self._handle = self._handle, None
                 if handle is not None:
                     _raw.cf_stats_free(handle)
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    def __enter__(self):
-        self._checked()
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    @property
-    def closed(self):
-        return self._handle is None
-
-    def _checked(self):
-        if self._handle is None:
-            raise ValueError("operation on a closed cogniforge.Stats")
-        return self._handle
 
     def __repr__(self):
         if self._handle is None:

@@ -27,6 +27,7 @@ import os
 
 from . import raw as _raw
 from ._buffers import _np
+from ._common import HandleOwner
 
 __all__ = ["Table", "as_table", "is_path", "type_name"]
 
@@ -253,7 +254,7 @@ def _column(name, obj):
                     f"(float64, int64, bool, timestamp or string)")
 
 
-class Table:
+class Table(HandleOwner):
     """An immutable columnar table (a cf_table).
 
     ``Table(mapping)`` builds one from a mapping of column name -> array-like (see the module docstring for the
@@ -269,6 +270,7 @@ class Table:
         ValueError: a column is not one-dimensional, or columns have different lengths.
     """
 
+    _closed_name = "Table"
     _handle = None
 
     def __init__(self, mapping):
@@ -306,28 +308,6 @@ class Table:
         if handle is not None:
             _raw.cf_table_free(handle)
         self._keep = []
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    def __enter__(self):
-        self._checked()
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    @property
-    def closed(self):
-        return self._handle is None
-
-    def _checked(self):
-        if self._handle is None:
-            raise ValueError("operation on a closed cogniforge.Table")
-        return self._handle
 
     @property
     def num_rows(self):

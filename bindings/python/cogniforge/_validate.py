@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from . import raw as _raw
 from ._buffers import _np
+from ._common import HandleOwner
 from ._csv import prepare
 from ._stats import Stats, check_no_csv_options, split_csv_kwargs
 from ._table import as_table, is_path
@@ -104,7 +105,7 @@ def _validate_options(now, skip_unknown, result_format, parameters, spelling):
     return opts
 
 
-class Suite:
+class Suite(HandleOwner):
     """A Great Expectations expectation suite (a cf_suite), in either GX spelling (0.x or 1.x).
 
     Args:
@@ -117,6 +118,7 @@ class Suite:
         NotFoundError, InputOutputError: the file.
     """
 
+    _closed_name = "Suite"
     _handle = None
 
     def __init__(self, source):
@@ -168,28 +170,6 @@ class Suite:
         handle, self._handle = self._handle, None
         if handle is not None:
             _raw.cf_suite_free(handle)
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    def __enter__(self):
-        self._checked()
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    @property
-    def closed(self):
-        return self._handle is None
-
-    def _checked(self):
-        if self._handle is None:
-            raise ValueError("operation on a closed cogniforge.Suite")
-        return self._handle
 
     def __repr__(self):
         if self._handle is None:
