@@ -36,6 +36,12 @@ typedef struct cf_fairness cf_fairness;
 /** Per-group fairness metrics and disparities, built from an accumulator or one pass. See fairness.h. */
 typedef struct cf_fairness_report cf_fairness_report;
 
+/** A streaming SLO evaluator: fixed-memory window state, burn rates and multiwindow alerts. See slo.h. */
+typedef struct cf_slo cf_slo;
+
+/** A mergeable relative-error quantile sketch (DDSketch-style) for latency SLOs. See slo.h. */
+typedef struct cf_slo_sketch cf_slo_sketch;
+
 CF_END_DECL
 
 #endif /* COGNIFORGE_TYPES_H */
