@@ -42,6 +42,12 @@ typedef struct cf_slo cf_slo;
 /** A mergeable relative-error quantile sketch (DDSketch-style) for latency SLOs. See slo.h. */
 typedef struct cf_slo_sketch cf_slo_sketch;
 
+/** A drift reference profile: per-column summaries of a reference table, mergeable. See drift.h. */
+typedef struct cf_drift_profile cf_drift_profile;
+
+/** Per-column drift results of a comparison against a profile. See drift.h. */
+typedef struct cf_drift_report cf_drift_report;
+
 CF_END_DECL
 
 #endif /* COGNIFORGE_TYPES_H */
