@@ -83,7 +83,7 @@ int cf__drift_options_get(cf_drift_options *o, const cf_drift_options *opts)
 	*o = *opts;
 	if ((int)o->method < 0 || (int)o->method > (int)CF_DRIFT_PSI)
 		return cf__error_set(CF_EINVAL, "cf_drift_options: unknown method %d", (int)o->method);
-	if (!(o->threshold <= 0) && !(o->threshold > 0))
+	if (isnan(o->threshold))
 		return cf__error_set(CF_EINVAL, "cf_drift_options: threshold is NaN");
 	if (!(o->drift_share >= 0 && o->drift_share <= 1))
 		return cf__error_set(CF_EINVAL, "cf_drift_options: drift_share must lie in [0, 1]");
