@@ -459,7 +459,7 @@ static void advance(cf_slo *s, int64_t b)
 /* Reach bucket of t, or fail for an earlier bucket. */
 static int locate(cf_slo *s, double t, const char *fn)
 {
-	int64_t b;
+	int64_t b = 0;
 	int rc;
 	if (s->has_data && t >= s->last_start && t < s->last_end)
 		return CF_OK;
@@ -535,7 +535,7 @@ int cf_slo_add_events(cf_slo *s, const double *t, const uint8_t *good, size_t n)
 int cf_slo_add_counters(cf_slo *s, double t, uint64_t good_cum, uint64_t total_cum)
 {
 	uint64_t dg, dt;
-	int64_t b;
+	int64_t b = 0;
 	int rc;
 	CF__CHECK_ARG(s);
 	if ((rc = need_kind(s, CF_SLO_EVENTS, __func__)) != 0)
@@ -608,7 +608,7 @@ static int sample_good(const cf_slo *s, double v)
 
 int cf_slo_add_gauge(cf_slo *s, double t, double value)
 {
-	int64_t b, slice;
+	int64_t b = 0, slice;
 	int rc;
 	CF__CHECK_ARG(s);
 	if ((rc = need_kind(s, CF_SLO_TIMESLICES, __func__)) != 0)
@@ -706,7 +706,7 @@ static void explain(cf_slo *s, const cf_slo_status *st)
 
 int cf_slo_evaluate(cf_slo_status *out, cf_slo *s, double now)
 {
-	int64_t b;
+	int64_t b = 0;
 	int rc;
 
 	CF__CHECK_ARG(out);

@@ -358,7 +358,7 @@ static void finish_agg(cf_validation *v, cf__exp_state *e)
 		e->success = bounds_check_observed(e, x);
 		return;
 	case OP_MEDIAN: {
-		size_t nd;
+		size_t nd = 0;
 		sorted_val *sv;
 		if (!have)
 			break;
@@ -377,7 +377,7 @@ static void finish_agg(cf_validation *v, cf__exp_state *e)
 	case OP_QUANTILES: {
 		json_t *qr = json_object_get(e->kwargs, "quantile_ranges"), *qs = json_object_get(qr, "quantiles");
 		json_t *rs = json_object_get(qr, "value_ranges"), *vals = json_array(), *det = json_array(), *q;
-		size_t nd, i;
+		size_t nd = 0, i;
 		sorted_val *sv;
 		int ok = 1;
 		if (!have) {
