@@ -19,5 +19,6 @@
 #include "cogniforge/fairness.h"
 #include "cogniforge/slo.h"
 #include "cogniforge/drift.h"
+#include "cogniforge/rollout.h"
 
 #endif /* COGNIFORGE_H */

@@ -48,6 +48,15 @@ typedef struct cf_drift_profile cf_drift_profile;
 /** Per-column drift results of a comparison against a profile. See drift.h. */
 typedef struct cf_drift_report cf_drift_report;
 
+/** A rollback/alert rule policy evaluated over timestamped observations. See rollout.h. */
+typedef struct cf_rollout_policy cf_rollout_policy;
+
+/** An Argo Rollouts-style analysis run: per-metric measurements and phases. See rollout.h. */
+typedef struct cf_rollout_analysis cf_rollout_analysis;
+
+/** An Istio-style per-host outlier-detection circuit breaker. See rollout.h. */
+typedef struct cf_rollout_breaker cf_rollout_breaker;
+
 CF_END_DECL
 
 #endif /* COGNIFORGE_TYPES_H */
