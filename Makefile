@@ -13,7 +13,7 @@ DEPS := meson ninja-build pkg-config gcc g++ check swig golang-go python3 python
 	libopenblas-dev libssl-dev libsodium-dev libmicrohttpd-dev libpcre2-dev
 # Extra packages only the tests need: static-link test (libarchive's private deps), lint, sanitizers, fuzzing.
 TEST_DEPS := liblz4-dev libacl1-dev libxml2-dev nettle-dev liblzma-dev libbz2-dev cppcheck clang \
-	libclang-rt-14-dev python3-venv python3-pandas python3-sklearn time
+	libclang-rt-14-dev python3-venv python3-pandas python3-sklearn time prometheus
 
 .PHONY: all deps deps-test build test test-c test-python test-go test-asan fuzz lint bench pipeline install clean help
 
