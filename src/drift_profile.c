@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "common.h"
 #include "drift.h"
 #include "sketch.h"
@@ -979,4 +981,63 @@ double cf_drift_report_share(const cf_drift_report *r)
 int cf_drift_report_dataset_drift(const cf_drift_report *r)
 {
 	return r && r->n > 0 && r->share >= r->drift_share;
+}
+
+/* A finite number, or null (jansson refuses NaN and infinities). */
+static json_t *json_num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+int cf_drift_report_to_json(cf_buf *out, const cf_drift_report *r)
+{
+	json_t *root, *cols;
+	char *text;
+	int rc = CF_OK;
+
+	CF__CHECK_ARG(out);
+	CF__CHECK_ARG(r);
+	if ((root = json_object()) == NULL)
+		return cf__error_oom("JSON");
+	json_object_set_new(root, "dataset_drift", json_boolean(cf_drift_report_dataset_drift(r)));
+	json_object_set_new(root, "drift_share", json_real(r->drift_share));
+	json_object_set_new(root, "number_of_columns", json_integer((json_int_t)r->n));
+	json_object_set_new(root, "number_of_drifted_columns", json_integer((json_int_t)r->drifted));
+	json_object_set_new(root, "share_of_drifted_columns", json_real(r->share));
+	cols = json_array();
+	if (cols == NULL || json_object_set_new(root, "columns", cols) != 0)
+		rc = cf__error_oom("JSON");
+	for (size_t i = 0; rc == CF_OK && i < r->n; i++) {
+		const cf_drift_result *c = &r->res[i];
+		json_t *o = json_object();
+		if (o == NULL || json_array_append_new(cols, o) != 0) {
+			rc = cf__error_oom("JSON");
+			break;
+		}
+		json_object_set_new(o, "column", json_string(c->column ? c->column : ""));
+		json_object_set_new(o, "method", json_string(c->method_name));
+		json_object_set_new(o, "statistic", json_num(c->statistic));
+		json_object_set_new(o, "p_value", json_num(c->p_value));
+		json_object_set_new(o, "score", json_num(c->score));
+		json_object_set_new(o, "threshold", json_num(c->threshold));
+		json_object_set_new(o, "drifted", json_boolean(c->drifted));
+		json_object_set_new(o, "exact", json_boolean(c->exact));
+		json_object_set_new(o, "categorical", json_boolean(c->categorical));
+		json_object_set_new(o, "n_ref", json_integer((json_int_t)c->n_ref));
+		json_object_set_new(o, "n_cur", json_integer((json_int_t)c->n_cur));
+		json_object_set_new(o, "n_unique", json_integer((json_int_t)c->n_unique));
+	}
+	if (rc == CF_OK) {
+		text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+		if (text == NULL)
+			rc = cf__error_set(CF_ERROR, "cf_drift_report_to_json: JSON encoding failed");
+		else {
+			rc = cf__buf_put(out, text, strlen(text));
+			if (rc == CF_OK)
+				rc = cf__buf_put(out, "\n", 1);
+			free(text);
+		}
+	}
+	json_decref(root);
+	return rc;
 }

@@ -158,5 +158,132 @@ printf 'y,score,sex\n1,0.5,f\n0,,m\n' >"$tmp/nullscore.csv"
 expect "evaluate null score" 3 "$cli" evaluate --data "$tmp/nullscore.csv" --label y --score score --sensitive sex
 expect "evaluate --help" 0 "$cli" evaluate --help
 
+# drift (docs/drift.md): exit 0 no dataset drift, 1 dataset drift, 2 usage, 3 bad input.
+/usr/bin/python3 -c '
+import random, sys
+r = random.Random(11)
+def write(name, n, mu, off, p):
+    with open(name, "w") as f:
+        f.write("x,y,c\n")
+        for i in range(n):
+            f.write("%.4f,%.4f,%s\n" % (r.gauss(mu, 1), r.random() + off, "a" if r.random() < p else "b"))
+d = sys.argv[1]
+write(d + "/ref.csv", 500, 0, 0, 0.5)
+write(d + "/same.csv", 400, 0, 0, 0.5)
+write(d + "/shifted.csv", 400, 1.5, 0.5, 0.2)
+' "$tmp"
+expect "drift --help" 0 "$cli" drift --help
+check "drift --help text" "grep -q 'Usage: cogniforge drift' $tmp/out && grep -q -- '--drift-share' $tmp/out"
+expect "drift same distribution" 0 "$cli" drift --reference "$tmp/ref.csv" --current "$tmp/same.csv"
+check "drift table" "grep -q '^column .*method .*statistic .*p-value .*threshold .*drifted' $tmp/out && grep -q 'dataset drift: no, 0 of 3' $tmp/out"
+expect "drift shifted is dataset drift" 1 "$cli" drift --reference "$tmp/ref.csv" --current "$tmp/shifted.csv"
+check "drift shifted: every column drifted" "grep -q 'dataset drift: YES, 3 of 3' $tmp/out"
+expect "drift profile" 0 "$cli" drift profile --data "$tmp/ref.csv" --out "$tmp/ref.msgpack"
+expect "drift from a profile" 1 "$cli" drift --reference "$tmp/ref.msgpack" --current "$tmp/shifted.csv" --json
+check "drift --json from a profile" \
+	"/usr/bin/python3 -c 'import json; d=json.load(open(\"$tmp/out\")); assert d[\"dataset_drift\"] is True and d[\"number_of_drifted_columns\"] == 3; c={x[\"column\"]: x for x in d[\"columns\"]}; assert c[\"x\"][\"method\"] == \"ks\" and c[\"x\"][\"exact\"] is True and c[\"c\"][\"method\"] == \"z\"'"
+expect "drift from the CSV reference --json" 1 "$cli" drift --reference "$tmp/ref.csv" --current "$tmp/shifted.csv" --json
+cp "$tmp/out" "$tmp/drift-csv.json"
+expect "drift from the profile again" 1 "$cli" drift --reference "$tmp/ref.msgpack" --current "$tmp/shifted.csv" --json
+check "profile round trip: same report as the CSV reference" "cmp -s $tmp/out $tmp/drift-csv.json"
+expect "drift --method psi" 1 "$cli" drift --reference "$tmp/ref.csv" --current "$tmp/shifted.csv" --method psi --threshold 0.2
+check "drift --method psi used" "grep -q '^x  *psi ' $tmp/out"
+expect "drift without --current" 2 "$cli" drift --reference "$tmp/ref.csv"
+expect "drift bad --method" 2 "$cli" drift --reference "$tmp/ref.csv" --current "$tmp/same.csv" --method bogus
+expect "drift bad --drift-share" 2 "$cli" drift --reference "$tmp/ref.csv" --current "$tmp/same.csv" --drift-share 2
+expect "drift missing current" 3 "$cli" drift --reference "$tmp/ref.csv" --current "$tmp/none.csv"
+check "drift missing current: one line" "one_line_stderr && grep -q 'none.csv' $tmp/err"
+printf 'x,c\n0.5,a\n' >"$tmp/cur-missing.csv"
+expect "drift current lacks a column" 3 "$cli" drift --reference "$tmp/ref.csv" --current "$tmp/cur-missing.csv"
+check "drift missing column: one line naming it" "one_line_stderr && grep -q \"'y'\" $tmp/err"
+expect "drift garbage profile" 3 "$cli" drift --reference "$tmp/garbage.msgpack" --current "$tmp/same.csv"
+check "drift garbage profile: one line" "one_line_stderr && grep -q 'garbage.msgpack' $tmp/err"
+expect "drift ragged current" 3 "$cli" drift --reference "$tmp/ref.csv" --current "$tmp/ragged.csv"
+
+# rollout (docs/rollout.md): decide exits 1 when an action is decided; analyze exits 0 only when Successful.
+expect "rollout --help" 0 "$cli" rollout --help
+expect "rollout without subcommand" 2 "$cli" rollout
+/usr/bin/python3 -c '
+print("time,metric,value")
+for t in range(0, 420, 30):
+    print("%d,error_rate,%s" % (t, "0.0001" if t < 60 else "0.02"))
+    print("%d,latency_p95_ms,120" % t)
+' >"$tmp/obs.csv"
+expect "rollout decide: a 6-minute error-rate breach rolls back" 1 "$cli" rollout decide --observations "$tmp/obs.csv" --at 420 --json --service fraud --stable v1 --canary v2
+check "rollout decide JSON: rollback, explanation, five-step plan" \
+	"/usr/bin/python3 -c 'import json; d=json.load(open(\"$tmp/out\")); assert d[\"action\"] == \"rollback\" and d[\"firing\"] == 1 and \"error-rate\" in d[\"explanation\"][0]; s=d[\"plan\"][\"steps\"]; assert [x[\"action\"] for x in s] == [\"shift_traffic\", \"scale_canary\", \"alert\", \"incident\", \"event\"] and s[0][\"target\"] == \"v1\"'"
+head -n 19 "$tmp/obs.csv" >"$tmp/obs-3min.csv"
+expect "rollout decide: a 3-minute breach is still pending" 0 "$cli" rollout decide --observations "$tmp/obs-3min.csv" --at 240 --preset seed
+check "rollout decide text" "grep -q '^decision: none (0 firing, 1 pending' $tmp/out"
+expect "rollout decide without --at" 2 "$cli" rollout decide --observations "$tmp/obs.csv"
+expect "rollout decide unknown preset" 2 "$cli" rollout decide --observations "$tmp/obs.csv" --at 420 --preset nope
+printf 'time,metric,value\n60,error_rate,0.1\n0,error_rate,0.1\n' >"$tmp/obs-back.csv"
+expect "rollout decide: time going back is bad input" 3 "$cli" rollout decide --observations "$tmp/obs-back.csv" --at 60
+check "time going back: one line naming file and line" "one_line_stderr && grep -q 'obs-back.csv:3' $tmp/err"
+printf 'time,metric,value\n0,error_rate,abc\n' >"$tmp/obs-nan.csv"
+expect "rollout decide: bad value is bad input" 3 "$cli" rollout decide --observations "$tmp/obs-nan.csv" --at 60
+check "bad value: one line" "one_line_stderr"
+printf '{"metrics": [\n {"name": "success-rate", "successCondition": "result >= 0.95", "failureLimit": 1, "count": 3},\n {"name": "latency", "failureCondition": "result > 300", "count": 5, "consecutiveErrorLimit": 2}\n]}\n' >"$tmp/spec.json"
+printf 'metric,value\nsuccess-rate,0.99\nlatency,120\nsuccess-rate,0.97\nlatency,200\nsuccess-rate,0.96\nlatency,100\nlatency,110\nlatency,130\n' >"$tmp/m-good.csv"
+printf 'metric,value\nsuccess-rate,0.90\nlatency,100\nsuccess-rate,0.80\nlatency,100\n' >"$tmp/m-bad.csv"
+printf 'metric,value\nsuccess-rate,0.99\nlatency,error\nlatency,\nlatency,error\nlatency,100\n' >"$tmp/m-err.csv"
+expect "rollout analyze Successful" 0 "$cli" rollout analyze --metrics "$tmp/spec.json" --measurements "$tmp/m-good.csv" --json
+check "analyze JSON: phase and per-metric counts" \
+	"/usr/bin/python3 -c 'import json; d=json.load(open(\"$tmp/out\")); assert d[\"phase\"] == \"Successful\" and d[\"successful\"] is True and [m[\"count\"] for m in d[\"metrics\"]] == [3, 5]'"
+expect "rollout analyze Failed" 1 "$cli" rollout analyze --metrics "$tmp/spec.json" --measurements "$tmp/m-bad.csv"
+check "analyze Failed printed" "grep -q '^analysis: Failed' $tmp/out"
+expect "rollout analyze consecutive errors" 1 "$cli" rollout analyze --metrics "$tmp/spec.json" --measurements "$tmp/m-err.csv" --json
+check "analyze Error after 3 consecutive errors" \
+	"/usr/bin/python3 -c 'import json; d=json.load(open(\"$tmp/out\")); assert d[\"phase\"] == \"Error\" and d[\"metrics\"][1][\"phase\"] == \"Error\" and d[\"metrics\"][1][\"error\"] == 3'"
+printf 'metric,value\nnope,1\n' >"$tmp/m-unknown.csv"
+expect "rollout analyze unknown metric" 3 "$cli" rollout analyze --metrics "$tmp/spec.json" --measurements "$tmp/m-unknown.csv"
+check "unknown metric: one line naming it" "one_line_stderr && grep -q \"'nope'\" $tmp/err"
+printf '{"metrics": [{"name": "a", "successCondition": "result >>> 1"}]}\n' >"$tmp/spec-bad.json"
+expect "rollout analyze malformed condition" 3 "$cli" rollout analyze --metrics "$tmp/spec-bad.json" --measurements "$tmp/m-good.csv"
+check "malformed condition: one line" "one_line_stderr && grep -q 'offset' $tmp/err"
+expect "rollout analyze bad JSON" 3 "$cli" rollout analyze --metrics "$tmp/bad-suite.json" --measurements "$tmp/m-good.csv"
+expect "rollout analyze without --measurements" 2 "$cli" rollout analyze --metrics "$tmp/spec.json"
+
+# slo (docs/slo.md): rules from a Sloth spec, spec/policy checks, evaluation of counters; 0 ok / 1 alert / 2 / 3.
+slospec=$(dirname "$0")/slo/serving.yaml
+expect "slo --help" 0 "$cli" slo --help
+check "slo --help text" "grep -q 'Usage: cogniforge slo rules' $tmp/out"
+expect "slo without subcommand" 2 "$cli" slo
+expect "slo rules without --spec" 2 "$cli" slo rules
+expect "slo rules" 0 "$cli" slo rules --spec "$slospec" --out "$tmp/slo-rules.yml"
+check "slo rules: Sloth record and alert names" "grep -q 'record: slo:sli_error:ratio_rate5m' $tmp/slo-rules.yml && grep -q 'record: slo:sli_error:ratio_rate30d' $tmp/slo-rules.yml && grep -q 'record: slo:period_error_budget_remaining:ratio' $tmp/slo-rules.yml && grep -q 'alert: ServingHighErrorRate' $tmp/slo-rules.yml && grep -q '(14.4 \* 0.0009999999999999432)' $tmp/slo-rules.yml"
+expect "slo rules google-28d" 0 "$cli" slo rules --spec "$slospec" --preset google-28d
+check "slo rules google-28d: 28-day period" "grep -q 'ratio_rate28d' $tmp/out && grep -q 'vector(28)' $tmp/out"
+expect "slo rules unknown preset" 2 "$cli" slo rules --spec "$slospec" --preset nope
+expect "slo check" 0 "$cli" slo check --spec "$slospec"
+check "slo check lists the SLOs" "grep -q 'ok: model-serving/feature-drift' $tmp/out"
+printf 'version: prometheus/v1\nservice: s\nslos:\n  - name: drift\n    objective: 90\n    sli: {raw: {error_ratio_query: "x"}}\n    alerting: {name: A}\n' >"$tmp/slo-never.yaml"
+expect "slo check: a page pair that can never fire" 3 "$cli" slo check --spec "$tmp/slo-never.yaml"
+check "never-firing: one line naming SLO and pair" "one_line_stderr && grep -q \"SLO 'drift'\" $tmp/err && grep -q 'can never fire' $tmp/err"
+printf 'version: prometheus/v1\nservice: s\nslos:\n  - name: a\n    objective: 100\n    sli: {raw: {error_ratio_query: "x"}}\n    alerting: {name: A}\n' >"$tmp/slo-100.yaml"
+expect "slo rules: objective 100 is bad input" 3 "$cli" slo rules --spec "$tmp/slo-100.yaml"
+check "objective 100: line:column and field" "one_line_stderr && grep -q 'slo-100.yaml:5:16: slos\[0\].objective' $tmp/err"
+printf 'version: prometheus/v1\nservice: s\nslos:\n  - name: a\n    objectiv: 99\n' >"$tmp/slo-typo.yaml"
+expect "slo rules: unknown field" 3 "$cli" slo rules --spec "$tmp/slo-typo.yaml"
+check "unknown field named with its line" "one_line_stderr && grep -q 'slo-typo.yaml:5:5: slos\[0\].objectiv: unknown field' $tmp/err"
+printf 'version: [\n' >"$tmp/slo-yaml.yaml"
+expect "slo rules: YAML syntax error" 3 "$cli" slo rules --spec "$tmp/slo-yaml.yaml"
+check "YAML syntax error: one line" "one_line_stderr && grep -q 'slo-yaml.yaml:' $tmp/err"
+expect "slo rules: missing spec" 3 "$cli" slo rules --spec "$tmp/none.yaml"
+/usr/bin/python3 -c '
+print("time,total,errors")
+for m in range(0, 421):
+    print(f"{m * 60},{100 * m},{0 if m <= 360 else 10 * (m - 360)}")
+' >"$tmp/slo-series.csv"
+expect "slo eval: quiet before the burn" 0 "$cli" slo eval --objective 0.999 --series "$tmp/slo-series.csv" --at 21600
+expect "slo eval: page fires" 1 "$cli" slo eval --objective 0.999 --series "$tmp/slo-series.csv" --at 22200 --json
+check "slo eval JSON: page, windows, budget" \
+	"/usr/bin/python3 -c 'import json; d=json.load(open(\"$tmp/out\")); assert d[\"page\"] is True and d[\"windows\"][0][\"firing\"] is True and d[\"period_total\"] == 37000 and d[\"budget_remaining\"] < 1'"
+expect "slo eval without --at" 2 "$cli" slo eval --objective 0.999 --series "$tmp/slo-series.csv"
+expect "slo eval: objective 99.9 is a usage error" 2 "$cli" slo eval --objective 99.9 --series "$tmp/slo-series.csv" --at 60
+printf 'time,total,errors\n0,10,1\n60,20,x\n' >"$tmp/slo-bad.csv"
+expect "slo eval: malformed row" 3 "$cli" slo eval --objective 0.999 --series "$tmp/slo-bad.csv" --at 60
+check "malformed row: one line naming file and line" "one_line_stderr && grep -q 'slo-bad.csv:3' $tmp/err"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -2,6 +2,7 @@
  * evaluator (events, counters with resets, gaps, time slices), histogram_quantile and the quantile sketch. */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -806,6 +807,144 @@ START_TEST(test_sketch_msgpack)
 }
 END_TEST
 
+/* ---- Sloth specs and Prometheus rules ---- */
+static const char sloth_spec[] =
+	"version: \"prometheus/v1\"\n"
+	"service: \"myservice\"\n"
+	"labels:\n"
+	"  owner: \"myteam\"\n"
+	"slos:\n"
+	"  - name: \"requests-availability\"\n"
+	"    objective: 99.9\n"
+	"    description: \"Common SLO based on availability for HTTP request responses.\"\n"
+	"    sli:\n"
+	"      events:\n"
+	"        error_query: sum(rate(http_request_duration_seconds_count{job=\"myservice\",code=~\"(5..|429)\"}[{{.window}}]))\n"
+	"        total_query: sum(rate(http_request_duration_seconds_count{job=\"myservice\"}[{{ .window }}]))\n"
+	"    alerting:\n"
+	"      name: MyServiceHighErrorRate\n"
+	"      labels:\n"
+	"        category: \"availability\"\n"
+	"      annotations:\n"
+	"        runbook_url: \"https://runbooks.example.com/errors\"\n"
+	"      page_alert:\n"
+	"        labels:\n"
+	"          severity: pageteam\n"
+	"      ticket_alert:\n"
+	"        disable: true\n"
+	"  - name: drift\n"
+	"    objective: 90\n"
+	"    sli:\n"
+	"      raw:\n"
+	"        error_ratio_query: avg(drifted{w=\"{{.window}}\"})\n"
+	"    alerting:\n"
+	"      name: Drift\n"
+	"      page_alert:\n"
+	"        disable: true\n";
+
+START_TEST(test_spec_parse_and_rules)
+{
+	cf_slo_spec *spec = NULL;
+	cf_slo_rules_options o;
+	cf_buf out = CF_BUF_INIT;
+
+	ck_assert_int_eq(cf_slo_spec_parse(&spec, NULL, sloth_spec, strlen(sloth_spec), "s.yaml"), 0);
+	ck_assert_str_eq(cf_slo_spec_service(spec), "myservice");
+	ck_assert_uint_eq(cf_slo_spec_count(spec), 2);
+	ck_assert_str_eq(cf_slo_spec_name(spec, 1), "drift");
+	ck_assert_double_eq_tol(cf_slo_spec_objective(spec, 0), 0.999, 1e-15);
+	ck_assert(isnan(cf_slo_spec_objective(spec, 2)));
+	ck_assert_ptr_null(cf_slo_spec_name(spec, 2));
+	ck_assert_int_eq(cf_slo_rules_options_init(&o, CF_SLO_RULES_OPTIONS_VERSION), 0);
+	/* drift at 90%: its page pairs (14.4 > 10) could never fire, but its page alert is disabled. */
+	ck_assert_int_eq(cf_slo_spec_check(spec, &o), 0);
+	ck_assert_int_eq(cf_slo_rules_generate(&out, spec, &o), 0);
+	/* Sloth's shapes: windows of the policy plus the period, metadata, alert thresholds as Sloth prints them. */
+	ck_assert_ptr_nonnull(strstr(out.ptr, "- name: sloth-slo-sli-recordings-myservice-requests-availability\n"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "  - record: slo:sli_error:ratio_rate5m\n"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "  - record: slo:sli_error:ratio_rate3d\n"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "code=~\"(5..|429)\"}[2h]"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "http_request_duration_seconds_count{job=\"myservice\"}[1d]"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "  - record: slo:sli_error:ratio_rate30d\n"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "vector(0.9990000000000001)"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "vector(1-0.9990000000000001)"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "record: slo:time_period:days\n    expr: |\n      vector(30)\n"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "record: slo:current_burn_rate:ratio"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "record: slo:period_burn_rate:ratio"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "record: slo:period_error_budget_remaining:ratio"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "max(slo:sli_error:ratio_rate5m{sloth_id=\"myservice-requests-availability\", "
+		"sloth_service=\"myservice\", sloth_slo=\"requests-availability\"} > (14.4 * 0.0009999999999999432)) without "
+		"(sloth_window)"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "(6 * 0.0009999999999999432)"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "      owner: myteam\n"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "      sloth_severity: page\n"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "      severity: pageteam\n"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "runbook_url: \"https://runbooks.example.com/errors\""));
+	/* Disabled alerts are not written: no ticket for the first SLO, no page for drift. */
+	ck_assert_ptr_null(strstr(out.ptr, "(3 * 0.0009999999999999432)"));
+	ck_assert_ptr_null(strstr(out.ptr, "(14.4 * 0.1)"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "(3 * 0.1)"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "avg(drifted{w=\"6h\"})"));
+	cf_buf_dispose(&out);
+
+	/* google-28d: 28-day period and Sloth's 28d factors. */
+	o.preset = "google-28d";
+	ck_assert_int_eq(cf_slo_rules_generate(&out, spec, &o), 0);
+	ck_assert_ptr_nonnull(strstr(out.ptr, "record: slo:sli_error:ratio_rate28d"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "(13.44 * 0.0009999999999999432)"));
+	cf_buf_dispose(&out);
+	o.preset = "nope";
+	ck_assert_int_eq(cf_slo_rules_generate(&out, spec, &o), CF_ENOTFOUND);
+	cf_slo_spec_free(spec);
+	cf_slo_spec_free(NULL);
+}
+END_TEST
+
+static void spec_fails(const char *text, const char *needle)
+{
+	cf_slo_spec *spec = (cf_slo_spec *)1;
+	ck_assert_int_eq(cf_slo_spec_parse(&spec, NULL, text, strlen(text), "t.yaml"), CF_EFORMAT);
+	ck_assert_ptr_null(spec);
+	assert_msg(needle);
+}
+
+START_TEST(test_spec_errors)
+{
+	const char *head = "version: prometheus/v1\nservice: s\nslos:\n  - name: a\n";
+	char text[1024];
+	cf_slo_spec *spec = NULL;
+	cf_slo_rules_options o = CF_SLO_RULES_OPTIONS_INIT;
+
+	snprintf(text, sizeof text, "%s    objective: 100\n    sli: {raw: {error_ratio_query: x}}\n    alerting: {name: A}\n", head);
+	spec_fails(text, "t.yaml:5:16: slos[0].objective: 100 is outside (0, 100)");
+	snprintf(text, sizeof text, "%s    objective: 0\n    sli: {raw: {error_ratio_query: x}}\n    alerting: {name: A}\n", head);
+	spec_fails(text, "slos[0].objective: 0 is outside (0, 100)");
+	snprintf(text, sizeof text, "%s    objective: abc\n", head);
+	spec_fails(text, "t.yaml:5:16: slos[0].objective: 'abc' is not a number");
+	snprintf(text, sizeof text, "%s    objective: 99\n    sli: {events: {error_query: x}}\n    alerting: {name: A}\n", head);
+	spec_fails(text, "slos[0].sli.events: needs both error_query and total_query");
+	snprintf(text, sizeof text, "%s    objective: 99\n    sli: {raw: {error_ratio_query: x}}\n", head);
+	spec_fails(text, "slos[0].alerting.name: is required");
+	snprintf(text, sizeof text, "%s    objective: 99\n    sli: {plugin: {id: x}}\n", head);
+	spec_fails(text, "t.yaml:6:11: slos[0].sli.plugin");
+	spec_fails("version: prometheus/v2\nservice: s\nslos: []\n", "t.yaml:1:10: version: 'prometheus/v2' is not supported");
+	spec_fails("service: s\nslos: [1]\n", "version: is required");
+	spec_fails("version: prometheus/v1\nservice: s\nslos: []\n", "t.yaml:3:7: slos: must be a non-empty list");
+	spec_fails("version: [\n", "t.yaml:");
+	spec_fails("", "document: is empty");
+
+	/* A page pair that can never fire at 90% (14.4 > 1 / 0.1) is named. */
+	snprintf(text, sizeof text, "%s    objective: 90\n    sli: {raw: {error_ratio_query: x}}\n    alerting: {name: A}\n", head);
+	ck_assert_int_eq(cf_slo_spec_parse(&spec, NULL, text, strlen(text), "t.yaml"), 0);
+	ck_assert_int_eq(cf_slo_spec_check(spec, &o), CF_EINVAL);
+	assert_msg("SLO 'a' (objective 90%)");
+	assert_msg("can never fire");
+	o.preset = "pyrra-28d"; /* 14 > 10 as well */
+	ck_assert_int_eq(cf_slo_spec_check(spec, &o), CF_EINVAL);
+	cf_slo_spec_free(spec);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("slo");
@@ -840,6 +979,10 @@ int main(void)
 	tc = tcase_create("Bad input");
 	tcase_add_test(tc, test_pure_bad_input);
 	tcase_add_test(tc, test_empty_and_bad_ingest);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Sloth specs and rules");
+	tcase_add_test(tc, test_spec_parse_and_rules);
+	tcase_add_test(tc, test_spec_errors);
 	suite_add_tcase(s, tc);
 	return cf_check_run(s);
 }

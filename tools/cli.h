@@ -93,6 +93,8 @@ int cmd_stats(int argc, char **argv);
 void cmd_stats_help(FILE *out);
 int cmd_evaluate(int argc, char **argv);
 void cmd_evaluate_help(FILE *out);
+int cmd_slo(int argc, char **argv);
+void cmd_slo_help(FILE *out);
 /* Read a whole file (stdin for "-" when dash_stdin) into *out, NUL-terminated after out->size bytes; *out
  * must start empty (CF_BUF_INIT). On failure (a one-line error for an unopenable file: CLI_BAD_INPUT; no
  * memory: CLI_INTERNAL) *out is disposed. */
@@ -104,5 +106,9 @@ int cmd_version(int argc, char **argv);
 void cmd_version_help(FILE *out);
 int cmd_data(int argc, char **argv);
 void cmd_data_help(FILE *out);
+int cmd_drift(int argc, char **argv);
+void cmd_drift_help(FILE *out);
+int cmd_rollout(int argc, char **argv);
+void cmd_rollout_help(FILE *out);
 
 #endif

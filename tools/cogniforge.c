@@ -14,6 +14,11 @@ static const cli_command commands[] = {
 	{ "stats", "mergeable column statistics of a shard: compute, merge, show", cmd_stats, cmd_stats_help },
 	{ "evaluate", "classification metrics and group fairness of predictions in a CSV file", cmd_evaluate,
 	  cmd_evaluate_help },
+	{ "slo", "SLOs: Prometheus rules from a Sloth spec, spec checks, burn-rate evaluation", cmd_slo, cmd_slo_help },
+	{ "drift", "data drift of a CSV against a reference (CSV or profile); drift profile", cmd_drift,
+	  cmd_drift_help },
+	{ "rollout", "rollout decisions: decide (rollback rules), analyze (Argo analysis run)", cmd_rollout,
+	  cmd_rollout_help },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

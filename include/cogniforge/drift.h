@@ -224,6 +224,15 @@ CF_API double cf_drift_report_share(const cf_drift_report *report);
 /** 1 when share >= drift_share (Evidently's dataset drift), else 0. */
 CF_API int cf_drift_report_dataset_drift(const cf_drift_report *report);
 
+/**
+ * Render a report as JSON (appended to `out`, with a trailing newline): {"dataset_drift", "drift_share",
+ * "number_of_columns", "number_of_drifted_columns", "share_of_drifted_columns", "columns": [{"column", "method",
+ * "statistic", "p_value", "score", "threshold", "drifted", "exact", "categorical", "n_ref", "n_cur",
+ * "n_unique"}]}. Non-finite numbers (a distance's p_value) are null. See docs/drift.md.
+ * @return 0, CF_EINVAL or CF_ENOMEM
+ */
+CF_API int cf_drift_report_to_json(cf_buf *out, const cf_drift_report *report);
+
 CF_END_DECL
 
 #endif /* COGNIFORGE_DRIFT_H */

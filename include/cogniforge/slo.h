@@ -310,6 +310,78 @@ CF_API int cf_slo_sketch_from_msgpack(cf_slo_sketch **out, cf_context *ctx, cons
 
 /**@}*/
 
+/* ---------------------------------------------------------------------------------------------------------- */
+/** @name Sloth specs and Prometheus rules */
+/**@{*/
+
+/* cf_slo_spec, a parsed Sloth `prometheus/v1` spec, is declared in types.h. */
+
+/**
+ * Parse a Sloth `prometheus/v1` spec (YAML): version, service, labels, slos[] with name, objective (a percentage
+ * in (0, 100), e.g. 99.9), description, labels, sli.events.{error_query,total_query} or
+ * sli.raw.error_ratio_query, and alerting (name, labels, annotations, page_alert / ticket_alert with disable,
+ * labels, annotations). Unknown keys are rejected.
+ * @param[out] out the spec, owned by the caller; free with cf_slo_spec_free()
+ * @param ctx allocator context, or NULL
+ * @param text the YAML text, `len` bytes
+ * @param source a name for messages (a file name), or NULL for "spec"
+ * @return 0; CF_EFORMAT for malformed YAML or a bad or missing field (the message names source:line:column and
+ *   the field); CF_ENOMEM
+ */
+CF_API int cf_slo_spec_parse(cf_slo_spec **out, cf_context *ctx, const char *text, size_t len, const char *source);
+
+/** Free a spec. NULL is a no-op. */
+CF_API void cf_slo_spec_free(cf_slo_spec *spec);
+
+/** The spec's service name (borrowed, lives as long as the spec). */
+CF_API const char *cf_slo_spec_service(const cf_slo_spec *spec);
+
+/** Number of SLOs in the spec. */
+CF_API size_t cf_slo_spec_count(const cf_slo_spec *spec);
+
+/** Name of SLO `i` (borrowed), or NULL when i is out of range. */
+CF_API const char *cf_slo_spec_name(const cf_slo_spec *spec, size_t i);
+
+/** Objective of SLO `i` as a ratio in (0, 1) (the spec's percentage / 100), or NaN when i is out of range. */
+CF_API double cf_slo_spec_objective(const cf_slo_spec *spec, size_t i);
+
+#define CF_SLO_RULES_OPTIONS_VERSION 1
+
+/** Options for cf_slo_rules_generate() and cf_slo_spec_check(). Start from CF_SLO_RULES_OPTIONS_INIT. */
+typedef struct cf_slo_rules_options {
+	unsigned int version;      /**< CF_SLO_RULES_OPTIONS_VERSION */
+	const char *preset;        /**< policy preset (cf_slo_policy_preset); default "google-30d" */
+	const cf_slo_policy *policy; /**< custom policy, or NULL for the preset */
+	double period_s;           /**< SLO period; 0 (default): 28 days for presets ending in "-28d", else 30 */
+	int disable_alerts;        /**< omit the alert group */
+	int disable_recordings;    /**< omit the SLI and metadata recording groups */
+} cf_slo_rules_options;
+
+#define CF_SLO_RULES_OPTIONS_INIT { CF_SLO_RULES_OPTIONS_VERSION, "google-30d", NULL, 0.0, 0, 0 }
+
+/** Fill `opts` with the defaults. @return 0 or CF_EVERSION */
+CF_API int cf_slo_rules_options_init(cf_slo_rules_options *opts, unsigned int version);
+
+/**
+ * Check every SLO of a spec against the policy (cf_slo_policy_validate at its objective and the period), e.g. a
+ * pair that can never fire. @return 0; CF_EINVAL naming the SLO and the pair; CF_ENOTFOUND for an unknown
+ * preset; CF_EVERSION
+ */
+CF_API int cf_slo_spec_check(const cf_slo_spec *spec, const cf_slo_rules_options *opts);
+
+/**
+ * Generate a Prometheus rule file (YAML) in Sloth's shape, appended to `out`: per SLO a group
+ * `sloth-slo-sli-recordings-<service>-<slo>` (`slo:sli_error:ratio_rate<W>` for 5m, every window of the policy
+ * and the period), `sloth-slo-meta-recordings-...` (`slo:objective:ratio`, `slo:error_budget:ratio`,
+ * `slo:time_period:days`, `slo:current_burn_rate:ratio`, `slo:period_burn_rate:ratio`,
+ * `slo:period_error_budget_remaining:ratio`, `sloth_slo_info`) and `sloth-slo-alerts-...` (the page and ticket
+ * multiwindow multi-burn-rate alerts). Formats: docs/slo.md.
+ * @return 0; CF_EINVAL (policy cannot fire, see cf_slo_spec_check); CF_ENOTFOUND; CF_EVERSION; CF_ENOMEM
+ */
+CF_API int cf_slo_rules_generate(cf_buf *out, const cf_slo_spec *spec, const cf_slo_rules_options *opts);
+
+/**@}*/
+
 CF_END_DECL
 
 #endif /* COGNIFORGE_SLO_H */

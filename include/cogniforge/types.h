@@ -42,6 +42,9 @@ typedef struct cf_slo cf_slo;
 /** A mergeable relative-error quantile sketch (DDSketch-style) for latency SLOs. See slo.h. */
 typedef struct cf_slo_sketch cf_slo_sketch;
 
+/** A parsed Sloth `prometheus/v1` SLO spec (service, labels, SLOs with SLIs and alerting). See slo.h. */
+typedef struct cf_slo_spec cf_slo_spec;
+
 /** A drift reference profile: per-column summaries of a reference table, mergeable. See drift.h. */
 typedef struct cf_drift_profile cf_drift_profile;
 
