@@ -943,6 +943,9 @@ CF_PY_INT_VALUE(cf_context_threads)
 %include "cogniforge/validate.h"
 %include "metrics.i"
 %include "fairness.i"
+%include "slo.i"
+%include "drift.i"
+%include "rollout.i"
 %include "factorize.i"
 
 /* ---- typed-array self-test ------------------------------------------------------------------- */

@@ -25,6 +25,7 @@ from ._stats import Stats
 from ._validate import Suite, profile, validate, validate_junit, validate_stats
 from . import metrics
 from . import fairness
+from . import slo, drift, rollout
 
 __all__ = [
     "__version__", "version", "version_number", "features", "Feature",
@@ -32,7 +33,7 @@ __all__ = [
     "cuda_device_count", "cuda_backend_error", "cuda_device_info", "CudaDeviceInfo", "error_code_name",
     "Context", "sha256", "SHA256_SIZE", "summarize_file", "FileSummary", "open_reader", "Reader",
     "Table", "read_csv", "iter_csv", "CsvReader", "Stats", "Suite", "validate", "validate_junit",
-    "validate_stats", "profile", "metrics", "fairness",
+    "validate_stats", "profile", "metrics", "fairness", "slo", "drift", "rollout",
     "Error", "InvalidArgumentError", "OutOfMemoryError", "InputOutputError", "FormatError",
     "NotFoundError", "UnsupportedError", "VersionError",
 ]
