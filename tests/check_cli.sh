@@ -285,5 +285,27 @@ printf 'time,total,errors\n0,10,1\n60,20,x\n' >"$tmp/slo-bad.csv"
 expect "slo eval: malformed row" 3 "$cli" slo eval --objective 0.999 --series "$tmp/slo-bad.csv" --at 60
 check "malformed row: one line naming file and line" "one_line_stderr && grep -q 'slo-bad.csv:3' $tmp/err"
 
+# slo backtest: replay counters through the policy; 0 no page / 1 a page fired / 2 usage / 3 bad input (line named).
+btspec=$(dirname "$0")/slo/backtest/spec.yaml
+expect "slo backtest: page fires" 1 "$cli" slo backtest --spec "$btspec" --series "$tmp/slo-series.csv"
+check "slo backtest text: page interval and budget" "grep -q 'page   (any pair)        fired 22140s (06:09), still firing' $tmp/out && grep -q '^budget at 25200s' $tmp/out"
+expect "slo backtest --mode prometheus --json" 1 "$cli" slo backtest --spec "$btspec" --series "$tmp/slo-series.csv" --mode prometheus --step 1m --json
+check "slo backtest JSON: mode, steps, alerts, budget" \
+	"/usr/bin/python3 -c 'import json; d=json.load(open(\"$tmp/out\")); assert d[\"mode\"] == \"prometheus\" and d[\"steps\"] == 421 and d[\"paged\"] is True and any(a[\"severity\"] == \"page\" and a[\"pair\"] is None and a[\"fired_at\"] == 22140 for a in d[\"alerts\"]) and d[\"budget\"][-1][\"errors\"] == 600'"
+head -n 300 "$tmp/slo-series.csv" >"$tmp/slo-quiet.csv"
+expect "slo backtest: quiet series" 0 "$cli" slo backtest --spec "$btspec" --series "$tmp/slo-quiet.csv"
+check "slo backtest: no alert" "grep -q 'no alert fired' $tmp/out"
+expect "slo backtest without --series" 2 "$cli" slo backtest --spec "$btspec"
+expect "slo backtest: bad mode" 2 "$cli" slo backtest --spec "$btspec" --series "$tmp/slo-series.csv" --mode fast
+expect "slo backtest: unknown --slo" 3 "$cli" slo backtest --spec "$btspec" --slo nope --series "$tmp/slo-series.csv"
+printf 'time,total,errors\n0,10,1\n120,20,2\n60,30,3\n' >"$tmp/slo-unsorted.csv"
+expect "slo backtest: unsorted times" 3 "$cli" slo backtest --spec "$btspec" --series "$tmp/slo-unsorted.csv"
+check "unsorted times: one line naming file and line" "one_line_stderr && grep -q 'slo-unsorted.csv:4' $tmp/err"
+printf 'time,total,errors\n0,10,1\n60,nan,2\n' >"$tmp/slo-nan.csv"
+expect "slo backtest: NaN" 3 "$cli" slo backtest --spec "$btspec" --series "$tmp/slo-nan.csv"
+check "NaN: names file and line" "one_line_stderr && grep -q 'slo-nan.csv:3' $tmp/err"
+expect "slo backtest: missing column" 3 "$cli" slo backtest --spec "$btspec" --series "$tmp/slo-series.csv" --errors-column errors_total
+check "missing column: named" "one_line_stderr && grep -q 'slo-series.csv:1: missing column errors_total' $tmp/err"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -945,6 +945,172 @@ START_TEST(test_spec_errors)
 }
 END_TEST
 
+/* ---- Backtesting ---- */
+
+/* 100 req/min, 10% errors for minutes 361..420, scraped every `iv` seconds for 9 h; a reset at `reset_min`. */
+static size_t fast_burn(double *t, double *total, double *errors, int iv, int reset_min)
+{
+	double req = 0, err = 0;
+	size_t n = 0;
+	int k;
+
+	for (k = 0; k <= 9 * 3600 / iv; k++) {
+		double m = k * iv / 60.0;
+		if (k > 0) {
+			req += 100 * iv / 60;
+			err += (m > 360 && m <= 420) ? 10 * iv / 60 : 0;
+		}
+		if (reset_min > 0 && m == reset_min)
+			req = err = 0;
+		t[n] = k * iv;
+		total[n] = req;
+		errors[n] = err;
+		n++;
+	}
+	return n;
+}
+
+/* The page interval (any pair) of a backtest; fails when there is not exactly one. */
+static cf_slo_alert_interval page_interval(const cf_slo_backtest *bt)
+{
+	cf_slo_alert_interval a, found = { 0 };
+	size_t i, count = 0;
+
+	for (i = 0; i < cf_slo_backtest_alert_count(bt); i++) {
+		ck_assert_int_eq(cf_slo_backtest_alert(&a, bt, i), 0);
+		if (a.pair == SIZE_MAX && a.window.severity == CF_SLO_PAGE) {
+			found = a;
+			count++;
+		}
+	}
+	ck_assert_uint_eq(count, 1);
+	return found;
+}
+
+START_TEST(test_backtest_exact)
+{
+	static double t[800], total[800], errors[800];
+	cf_slo_backtest_options o;
+	cf_slo_backtest *bt = NULL;
+	cf_slo_alert_interval a;
+	cf_slo_budget_point b;
+	cf_buf js = CF_BUF_INIT;
+	size_t n = fast_burn(t, total, errors, 60, 0), i;
+	int saw_pair0 = 0;
+
+	ck_assert_int_eq(cf_slo_backtest_options_init(&o, CF_SLO_BACKTEST_OPTIONS_VERSION), 0);
+	ck_assert_int_eq(cf_slo_backtest_options_init(&o, 99), CF_EVERSION);
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, n), 0);
+	ck_assert_uint_eq(cf_slo_backtest_steps(bt), 541);
+	ck_assert(cf_slo_backtest_step(bt) == 60);
+	ck_assert(cf_slo_backtest_paged(bt) && cf_slo_backtest_ticketed(bt));
+	/* SRE Workbook: 14.4x 1h/5m fires 8.64 min after onset (minute 369); the 6x 6h/30m pair holds the page
+	 * until 30m × (1 - 6 × 0.001 / 0.1) = 28.2 min after the errors stop: resolved at minute 449. */
+	a = page_interval(bt);
+	ck_assert(a.fired_at == 369 * 60.0);
+	ck_assert(a.resolved_at == 449 * 60.0);
+	for (i = 0; i < cf_slo_backtest_alert_count(bt); i++) {
+		ck_assert_int_eq(cf_slo_backtest_alert(&a, bt, i), 0);
+		if (a.pair == 0) {
+			saw_pair0 = 1;
+			ck_assert(a.window.burn_rate == 14.4 && a.fired_at == 369 * 60.0);
+			ck_assert(a.resolved_at <= 425 * 60.0); /* the 5m window clears */
+		}
+	}
+	ck_assert(saw_pair0);
+	ck_assert_int_eq(cf_slo_backtest_alert(&a, bt, 99), CF_EINVAL);
+	ck_assert_uint_eq(cf_slo_backtest_budget_count(bt), 541);
+	ck_assert_int_eq(cf_slo_backtest_budget(&b, bt, 540), 0);
+	ck_assert(b.t == 540 * 60.0 && b.total == 54000 && b.errors == 600);
+	ck_assert_double_eq_tol(b.budget_consumed, 600.0 / 54000 / 0.001, 1e-9);
+	ck_assert_double_eq_tol(b.budget_remaining, 1 - 600.0 / 54000 / 0.001, 1e-9);
+	ck_assert_int_eq(cf_slo_backtest_to_json(&js, bt), 0);
+	ck_assert(strstr(js.ptr, "\"mode\":\"exact\"") && strstr(js.ptr, "\"paged\":true"));
+	ck_assert(strstr(js.ptr, "\"pair\":null,\"fired_at\":22140,\"resolved_at\":26940"));
+	cf_buf_dispose(&js);
+	cf_slo_backtest_free(bt);
+
+	/* A restart of both counters mid-burn changes nothing (the increase after a reset is the new value). */
+	n = fast_burn(t, total, errors, 60, 400);
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, n), 0);
+	a = page_interval(bt);
+	ck_assert(a.fired_at == 369 * 60.0 && a.resolved_at == 449 * 60.0);
+	cf_slo_backtest_free(bt);
+
+	/* Budget every 60 steps (and the last). */
+	o.budget_every = 60;
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, 60), 0);
+	ck_assert_uint_eq(cf_slo_backtest_budget_count(bt), 2);
+	ck_assert(!cf_slo_backtest_paged(bt) && cf_slo_backtest_alert_count(bt) == 0);
+	cf_slo_backtest_free(bt);
+}
+END_TEST
+
+START_TEST(test_backtest_prometheus)
+{
+	static double t[800], total[800], errors[800];
+	cf_slo_backtest_options o = CF_SLO_BACKTEST_OPTIONS_INIT;
+	cf_slo_backtest *bt = NULL;
+	cf_slo_alert_interval a;
+	size_t n = fast_burn(t, total, errors, 45, 0);
+
+	/* Scrapes every 45 s against 1 m evaluations: rate() extrapolates, and the page resolves a minute before
+	 * the exact ratio says so. Both intervals are what promtool 2.42 computes (tests/slo/check_backtest.sh). */
+	o.step_s = 60;
+	o.mode = CF_SLO_BACKTEST_PROMETHEUS;
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, n), 0);
+	a = page_interval(bt);
+	ck_assert(a.fired_at == 370 * 60.0 && a.resolved_at == 448 * 60.0);
+	cf_slo_backtest_free(bt);
+	o.mode = CF_SLO_BACKTEST_EXACT;
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, n), 0);
+	a = page_interval(bt);
+	ck_assert(a.fired_at == 370 * 60.0 && a.resolved_at == 449 * 60.0);
+	cf_slo_backtest_free(bt);
+}
+END_TEST
+
+START_TEST(test_backtest_bad_input)
+{
+	double t[3] = { 0, 60, 120 }, total[3] = { 0, 10, 20 }, errors[3] = { 0, 1, 2 };
+	cf_slo_backtest_options o = CF_SLO_BACKTEST_OPTIONS_INIT;
+	cf_slo_backtest *bt = NULL;
+
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, 0), CF_EINVAL);
+	t[2] = 60;
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, 3), CF_EINVAL);
+	assert_msg("sample 2");
+	t[2] = NAN;
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, 3), CF_EINVAL);
+	t[2] = 120;
+	errors[1] = NAN;
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, 3), CF_EINVAL);
+	assert_msg("sample 1: errors");
+	errors[1] = 1;
+	total[0] = -1;
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, 3), CF_EINVAL);
+	total[0] = 0;
+	o.objective = 1;
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, 3), CF_EINVAL);
+	o.objective = 0.999;
+	o.preset = "nope";
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, 3), CF_ENOTFOUND);
+	o.preset = NULL;
+	o.mode = (cf_slo_backtest_mode)7;
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, 3), CF_EINVAL);
+	o.mode = CF_SLO_BACKTEST_EXACT;
+	o.version = 9;
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, 3), CF_EVERSION);
+	ck_assert_ptr_null(bt);
+	o.version = CF_SLO_BACKTEST_OPTIONS_VERSION;
+	ck_assert_int_eq(cf_slo_backtest_run(&bt, NULL, &o, t, total, errors, 3), 0);
+	ck_assert(cf_slo_backtest_step(bt) == 60 && cf_slo_backtest_steps(bt) == 3);
+	cf_slo_backtest_free(bt);
+	cf_slo_backtest_free(NULL);
+	ck_assert_uint_eq(cf_slo_backtest_alert_count(NULL), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("slo");
@@ -983,6 +1149,11 @@ int main(void)
 	tc = tcase_create("Sloth specs and rules");
 	tcase_add_test(tc, test_spec_parse_and_rules);
 	tcase_add_test(tc, test_spec_errors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Backtesting");
+	tcase_add_test(tc, test_backtest_exact);
+	tcase_add_test(tc, test_backtest_prometheus);
+	tcase_add_test(tc, test_backtest_bad_input);
 	suite_add_tcase(s, tc);
 	return cf_check_run(s);
 }

@@ -382,6 +382,94 @@ CF_API int cf_slo_rules_generate(cf_buf *out, const cf_slo_spec *spec, const cf_
 
 /**@}*/
 
+/* ---------------------------------------------------------------------------------------------------------- */
+/** @name Backtesting: replay scraped counters through a policy (docs/slo.md, "Backtesting") */
+/**@{*/
+
+/** How a backtest computes a window's error ratio. */
+typedef enum cf_slo_backtest_mode {
+	CF_SLO_BACKTEST_EXACT = 0,     /**< ratio of sums: (errors(T) - errors(T - W)) / (total(T) - total(T - W)), a
+	                                    counter read at the last sample at or before the time, resets corrected */
+	CF_SLO_BACKTEST_PROMETHEUS = 1 /**< PromQL increase(errors[W]) / increase(total[W]) with extrapolatedRate */
+} cf_slo_backtest_mode;
+
+#define CF_SLO_BACKTEST_OPTIONS_VERSION 1
+
+/** Options for cf_slo_backtest(). Start from CF_SLO_BACKTEST_OPTIONS_INIT. */
+typedef struct cf_slo_backtest_options {
+	unsigned int version;        /**< CF_SLO_BACKTEST_OPTIONS_VERSION */
+	double objective;            /**< in (0, 1); default 0.999 */
+	double period_s;             /**< SLO period; default 30 days */
+	const char *preset;          /**< policy preset when `policy` is NULL; default "google-30d" */
+	const cf_slo_policy *policy; /**< custom policy, or NULL for the preset */
+	double step_s;               /**< evaluation step; 0 (default): the median scrape interval, else 60 */
+	cf_slo_backtest_mode mode;   /**< default CF_SLO_BACKTEST_EXACT */
+	int range_left_open;         /**< prometheus mode: range (T - W, T] (Prometheus 3) instead of [T - W, T]
+	                                  (Prometheus 2, the default 0) */
+	size_t budget_every;         /**< a budget sample every this many steps; 0 (default): 1 */
+} cf_slo_backtest_options;
+
+#define CF_SLO_BACKTEST_OPTIONS_INIT { CF_SLO_BACKTEST_OPTIONS_VERSION, 0.999, 2592000.0, "google-30d", NULL, 0.0, \
+	CF_SLO_BACKTEST_EXACT, 0, 0 }
+
+/** The outcome of a backtest (opaque); free with cf_slo_backtest_free(). */
+typedef struct cf_slo_backtest cf_slo_backtest;
+
+/** One firing interval of one window pair, or of a severity (pair index SIZE_MAX: any pair of it). */
+typedef struct cf_slo_alert_interval {
+	size_t pair;                 /**< index into the policy, or SIZE_MAX for the severity as a whole */
+	cf_slo_window window;        /**< the pair (for a severity interval: only `severity` is meaningful) */
+	double fired_at;             /**< first evaluation time at which it fired */
+	double resolved_at;          /**< first evaluation time after that at which it did not; NaN: still firing at
+	                                  the last evaluation */
+} cf_slo_alert_interval;
+
+/** One budget sample: over the period before `t` (or since the first sample), a ratio of sums. */
+typedef struct cf_slo_budget_point {
+	double t;
+	double total, errors;        /**< counter increases over the period (resets corrected) */
+	double budget_consumed;      /**< (errors / total) / (1 - objective); 0 without events */
+	double budget_remaining;     /**< 1 - budget_consumed */
+} cf_slo_budget_point;
+
+/** Fill `opts` with the defaults. @return 0 or CF_EVERSION */
+CF_API int cf_slo_backtest_options_init(cf_slo_backtest_options *opts, unsigned int version);
+
+/**
+ * Replay `n` samples of two cumulative counters (`total` requests and `errors` of them) scraped at times `t`
+ * (seconds, strictly increasing) through the policy, evaluating at t[0], t[0] + step, ... <= t[n - 1]. A counter
+ * that goes down was reset (as PromQL). A window without two samples (prometheus mode) or without events has no
+ * ratio and does not fire.
+ * @return 0; CF_EINVAL (bad options or policy, NaN, negative or infinite values, unsorted times; the message names
+ *   the sample index); CF_ENOTFOUND (preset); CF_EVERSION; CF_ENOMEM
+ */
+CF_API int cf_slo_backtest_run(cf_slo_backtest **out, cf_context *ctx, const cf_slo_backtest_options *opts,
+	const double *t, const double *total, const double *errors, size_t n);
+
+/** Free a result. NULL is a no-op. */
+CF_API void cf_slo_backtest_free(cf_slo_backtest *bt);
+
+/** Number of evaluation steps, and the step used. */
+CF_API size_t cf_slo_backtest_steps(const cf_slo_backtest *bt);
+CF_API double cf_slo_backtest_step(const cf_slo_backtest *bt);
+
+/** Alert intervals: per pair and per severity (pair SIZE_MAX), ordered by fired_at then pair. */
+CF_API size_t cf_slo_backtest_alert_count(const cf_slo_backtest *bt);
+CF_API int cf_slo_backtest_alert(cf_slo_alert_interval *out, const cf_slo_backtest *bt, size_t i);
+
+/** Budget samples (every budget_every steps, and the last step). */
+CF_API size_t cf_slo_backtest_budget_count(const cf_slo_backtest *bt);
+CF_API int cf_slo_backtest_budget(cf_slo_budget_point *out, const cf_slo_backtest *bt, size_t i);
+
+/** Whether any page (ticket) alert fired. */
+CF_API int cf_slo_backtest_paged(const cf_slo_backtest *bt);
+CF_API int cf_slo_backtest_ticketed(const cf_slo_backtest *bt);
+
+/** Render as JSON (layout in docs/slo.md), appended to `out`. @return 0 or CF_ENOMEM */
+CF_API int cf_slo_backtest_to_json(cf_buf *out, const cf_slo_backtest *bt);
+
+/**@}*/
+
 CF_END_DECL
 
 #endif /* COGNIFORGE_SLO_H */
