@@ -85,6 +85,12 @@ int cli_csv_option(cli_csv *c, const char *cmd, int opt, const char *arg);
 /* Check combinations once all options are read; returns 0 or prints a usage error and returns -1. */
 int cli_csv_finish(cli_csv *c, const char *cmd);
 
+/* Stream a CSV file chunk by chunk into `update(acc, chunk)` (statistics, drift profiles...). With
+ * `header_only_schema`, a file without data rows still calls update once with a zero-row table of its columns.
+ * Returns 0, or a library error code (the caller reports it, e.g. with cli_input_error()). */
+int cli_csv_stream(cf_context *ctx, const char *path, const cf_csv_options *opts,
+	int (*update)(void *acc, const cf_table *chunk), void *acc, int header_only_schema);
+
 int cmd_validate(int argc, char **argv);
 void cmd_validate_help(FILE *out);
 int cmd_profile(int argc, char **argv);

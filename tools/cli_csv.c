@@ -131,3 +131,41 @@ int cli_csv_finish(cli_csv *c, const char *cmd)
 		return cli_usage_error(cmd, "--no-header needs --names"), -1;
 	return 0;
 }
+
+int cli_csv_stream(cf_context *ctx, const char *path, const cf_csv_options *opts,
+	int (*update)(void *acc, const cf_table *chunk), void *acc, int header_only_schema)
+{
+	cf_csv_reader *r = NULL;
+	cf_table *t = NULL;
+	int rc, chunks = 0;
+	size_t i;
+
+	if ((rc = cf_csv_open(&r, ctx, path, opts)) != CF_OK)
+		return rc;
+	for (;;) {
+		if ((rc = cf_csv_next(&t, r)) != CF_OK || t == NULL)
+			break;
+		rc = update(acc, t);
+		cf_table_free(t);
+		chunks++;
+		if (rc != CF_OK)
+			break;
+	}
+	if (rc == CF_OK && chunks == 0 && header_only_schema && cf_csv_num_columns(r) > 0) {
+		/* Header only: the schema with zero rows. */
+		if ((rc = cf_table_create(&t, ctx)) == CF_OK) {
+			for (i = 0; i < cf_csv_num_columns(r) && rc == CF_OK; i++) {
+				cf_column_view cv;
+				memset(&cv, 0, sizeof cv);
+				cv.name = cf_csv_column_name(r, i);
+				cv.type = cf_csv_column_type(r, i);
+				rc = cf_table_add_column(t, &cv, CF_TABLE_BORROW);
+			}
+			if (rc == CF_OK)
+				rc = update(acc, t);
+			cf_table_free(t);
+		}
+	}
+	cf_csv_free(r);
+	return rc;
+}

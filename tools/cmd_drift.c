@@ -35,41 +35,32 @@ void cmd_drift_help(FILE *out)
 		cli_prog, cli_prog);
 }
 
+static int profile_update(void *acc, const cf_table *chunk)
+{
+	return cf_drift_profile_update(acc, chunk);
+}
+
 /* Stream a CSV file into a new profile. */
 static int profile_csv(const char *cmd, cf_context *ctx, const char *path, const cf_csv_options *copts,
 	const cf_drift_options *dopts, cf_drift_profile **out)
 {
-	cf_csv_reader *r = NULL;
 	cf_drift_profile *p = NULL;
-	cf_table *t = NULL;
 	int rc;
 
 	*out = NULL;
-	if ((rc = cf_drift_profile_create(&p, ctx, dopts)) != CF_OK || (rc = cf_csv_open(&r, ctx, path, copts)) != CF_OK)
-		goto fail;
-	for (;;) {
-		if ((rc = cf_csv_next(&t, r)) != CF_OK)
-			goto fail;
-		if (t == NULL)
-			break;
-		rc = cf_drift_profile_update(p, t);
-		cf_table_free(t);
-		if (rc != CF_OK)
-			goto fail;
+	if ((rc = cf_drift_profile_create(&p, ctx, dopts)) == CF_OK)
+		rc = cli_csv_stream(ctx, path, copts, profile_update, p, 0);
+	if (rc != CF_OK) {
+		cf_drift_profile_free(p);
+		return cli_input_error(cmd, rc);
 	}
 	if (cf_drift_profile_num_rows(p) == 0) {
 		fprintf(stderr, "%s %s: error: %s: no data rows\n", cli_prog, cmd, path);
-		cf_csv_free(r);
 		cf_drift_profile_free(p);
 		return CLI_BAD_INPUT;
 	}
-	cf_csv_free(r);
 	*out = p;
 	return CLI_OK;
-fail:
-	cf_csv_free(r);
-	cf_drift_profile_free(p);
-	return cli_input_error(cmd, rc);
 }
 
 static int ends_with(const char *s, const char *suffix)

@@ -69,52 +69,26 @@ static int load_stats(const char *cmd, cf_context *ctx, const char *path, cf_sta
 	return CLI_OK;
 }
 
-/* Stream a CSV file into statistics. */
+static int stats_update(void *acc, const cf_table *chunk)
+{
+	return cf_stats_update(acc, chunk);
+}
+
+/* Stream a CSV file into statistics (a header-only file records its schema with zero rows). */
 static int compute(const char *cmd, cf_context *ctx, const char *path, const cf_csv_options *opts, cf_stats **out)
 {
-	cf_csv_reader *r = NULL;
-	cf_table *t = NULL;
 	cf_stats *s = NULL;
 	int rc;
 
 	*out = NULL;
-	if ((rc = cf_stats_create(&s, ctx, NULL)) != CF_OK || (rc = cf_csv_open(&r, ctx, path, opts)) != CF_OK)
-		goto fail;
-	for (;;) {
-		if ((rc = cf_csv_next(&t, r)) != CF_OK)
-			goto fail;
-		if (t == NULL)
-			break;
-		rc = cf_stats_update(s, t);
-		cf_table_free(t);
-		if (rc != CF_OK)
-			goto fail;
+	if ((rc = cf_stats_create(&s, ctx, NULL)) == CF_OK)
+		rc = cli_csv_stream(ctx, path, opts, stats_update, s, 1);
+	if (rc != CF_OK) {
+		cf_stats_free(s);
+		return cli_input_error(cmd, rc);
 	}
-	if (cf_stats_num_columns(s) == 0 && cf_csv_num_columns(r) > 0) {
-		/* Header only: record the schema with zero rows. */
-		size_t i;
-		if ((rc = cf_table_create(&t, ctx)) != CF_OK)
-			goto fail;
-		for (i = 0; i < cf_csv_num_columns(r) && rc == CF_OK; i++) {
-			cf_column_view cv;
-			memset(&cv, 0, sizeof cv);
-			cv.name = cf_csv_column_name(r, i);
-			cv.type = cf_csv_column_type(r, i);
-			rc = cf_table_add_column(t, &cv, CF_TABLE_BORROW);
-		}
-		if (rc == CF_OK)
-			rc = cf_stats_update(s, t);
-		cf_table_free(t);
-		if (rc != CF_OK)
-			goto fail;
-	}
-	cf_csv_free(r);
 	*out = s;
 	return CLI_OK;
-fail:
-	cf_csv_free(r);
-	cf_stats_free(s);
-	return cli_input_error(cmd, rc);
 }
 
 static int write_stats(const char *cmd, const char *out, const cf_stats *s)
