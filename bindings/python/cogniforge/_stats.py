@@ -24,6 +24,24 @@ def check_no_csv_options(data, csv_kwargs):
                         f"not {type(data).__name__}")
 
 
+def feed(acc, data, csv):
+    """Add ``data`` to an accumulator with an ``update`` method (Stats, drift Profile): a CSV path streamed
+    chunk by chunk with the CSV options ``csv``, else one Table or mapping. The accumulator is closed on error."""
+    try:
+        if is_path(data):
+            with CsvReader(data, prepare(data, **csv)) as reader:
+                for chunk in reader:
+                    with chunk:
+                        acc.update(chunk)
+        else:
+            check_no_csv_options(data, csv)
+            acc.update(data)
+    except BaseException:
+        acc.close()
+        raise
+    return acc
+
+
 def split_csv_kwargs(kwargs, allowed=()):
     """(CSV options, the others in ``allowed``) from **kwargs; TypeError for anything else."""
     csv, other = {}, {}
@@ -77,20 +95,7 @@ class Stats(HandleOwner):
         :func:`read_csv`), a :class:`Table` or a mapping of column name -> array-like. Keyword arguments of
         :class:`Stats` set the sketch options."""
         csv, opts = split_csv_kwargs(kwargs, STATS_OPTIONS)
-        self = cls(**opts)
-        try:
-            if is_path(data):
-                with CsvReader(data, prepare(data, **csv)) as reader:
-                    for chunk in reader:
-                        with chunk:
-                            self.update(chunk)
-            else:
-                check_no_csv_options(data, csv)
-                self.update(data)
-        except BaseException:
-            self.close()
-            raise
-        return self
+        return feed(cls(**opts), data, csv)
 
     def update(self, data):
         """Add a chunk of rows: a :class:`Table` or a mapping of arrays. Returns self.

@@ -9,8 +9,7 @@ import threading
 
 from . import raw as _raw
 from ._common import HandleOwner
-from ._csv import CsvReader, prepare
-from ._stats import check_no_csv_options, split_csv_kwargs
+from ._stats import check_no_csv_options, feed, split_csv_kwargs
 from ._table import as_table, is_path
 from .slo import _doubles
 
@@ -125,20 +124,7 @@ class Profile(HandleOwner):
         """A profile of ``data``: a CSV path (streamed, with the CSV keyword arguments of read_csv), a Table or
         a mapping of column name -> array-like; ``exact_max`` and ``kll_k`` set the profile options."""
         csv, opts = split_csv_kwargs(kwargs, ("exact_max", "kll_k"))
-        self = cls(**opts)
-        try:
-            if is_path(data):
-                with CsvReader(data, prepare(data, **csv)) as reader:
-                    for chunk in reader:
-                        with chunk:
-                            self.update(chunk)
-            else:
-                check_no_csv_options(data, csv)
-                self.update(data)
-        except BaseException:
-            self.close()
-            raise
-        return self
+        return feed(cls(**opts), data, csv)
 
     def update(self, data):
         """Add a chunk of rows (a Table or a mapping of arrays). Returns self."""
