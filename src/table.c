@@ -1,5 +1,6 @@
 /* Columnar tables: borrowed or owned typed arrays with Arrow validity bitmaps. */
 #include "table.h"
+#include "vmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -291,15 +292,16 @@ fail:
 	return rc;
 }
 
-/* Open-addressing map from string to code, used to dictionary-encode. */
+/* Dictionary-encode through the shared string map: its dense ids in first-appearance order are the codes, and its
+ * arena of NUL-terminated keys becomes the column's dictionary storage. */
 int cf_table_add_strings(cf_table *t, const char *name, const char *const *values, size_t length)
 {
-	size_t i, cap = 16, ndict = 0, arena_len = 0, arena_cap = 256, nulls = 0;
-	int32_t *codes = NULL, *slots = NULL;
-	size_t *offsets = NULL;
-	char *arena = NULL;
+	size_t i, nulls = 0;
+	int32_t *codes = NULL;
 	const char **dict = NULL;
 	uint8_t *validity = NULL;
+	char *arena;
+	cf__strmap m;
 	int rc = CF_ENOMEM;
 
 	CF__CHECK_ARG(t);
@@ -307,16 +309,14 @@ int cf_table_add_strings(cf_table *t, const char *name, const char *const *value
 		return cf__error_set(CF_EINVAL, "table: column '%s' has %zu rows but no values", name ? name : "", length);
 	if (length > INT32_MAX)
 		return cf__error_set(CF_EINVAL, "table: column '%s' has too many rows for int32 codes", name ? name : "");
+	cf__strmap_init(&m, t->ctx);
 	codes = cf__malloc(t->ctx, (length ? length : 1) * sizeof *codes, "string codes");
-	slots = cf__malloc(t->ctx, cap * sizeof *slots, "string dictionary");
-	offsets = cf__malloc(t->ctx, cap * sizeof *offsets, "string dictionary");
-	arena = cf__malloc(t->ctx, arena_cap, "string dictionary");
-	if (!codes || !slots || !offsets || !arena)
+	if (codes == NULL)
 		goto fail;
-	memset(slots, 0xff, cap * sizeof *slots);
 	for (i = 0; i < length; i++) {
 		const char *s = values[i];
-		size_t len, h = 1469598103934665603ull, k, bad;
+		size_t len, bad;
+		uint32_t id;
 
 		if (s == NULL) {
 			if (validity == NULL) {
@@ -336,70 +336,29 @@ int cf_table_add_strings(cf_table *t, const char *name, const char *const *value
 				name ? name : "", i, bad);
 			goto fail;
 		}
-		for (k = 0; k < len; k++)
-			h = (h ^ (unsigned char)s[k]) * 1099511628211ull;
-		for (k = h & (cap - 1);; k = (k + 1) & (cap - 1)) {
-			if (slots[k] < 0)
-				break;
-			if (strcmp(arena + offsets[slots[k]], s) == 0)
-				break;
-		}
-		if (slots[k] >= 0) {
-			codes[i] = slots[k];
-			continue;
-		}
-		/* New value: store it, grow the arena and the map as needed. */
-		while (arena_len + len + 1 > arena_cap) {
-			char *a = cf__realloc(t->ctx, arena, arena_cap * 2, "string dictionary");
-			if (a == NULL)
-				goto fail;
-			arena = a;
-			arena_cap *= 2;
-		}
-		memcpy(arena + arena_len, s, len + 1);
-		offsets[ndict] = arena_len;
-		arena_len += len + 1;
-		slots[k] = (int32_t)ndict;
-		codes[i] = (int32_t)ndict;
-		ndict++;
-		if (2 * ndict >= cap) {
-			size_t ncap = cap * 2, j;
-			int32_t *ns = cf__malloc(t->ctx, ncap * sizeof *ns, "string dictionary");
-			size_t *no = cf__realloc(t->ctx, offsets, ncap * sizeof *no, "string dictionary");
-			if (no)
-				offsets = no;
-			if (ns == NULL || no == NULL) {
-				cf__free(t->ctx, ns);
-				goto fail;
-			}
-			memset(ns, 0xff, ncap * sizeof *ns);
-			for (j = 0; j < ndict; j++) {
-				const char *e = arena + offsets[j];
-				size_t hh = 1469598103934665603ull, q;
-				for (q = 0; e[q]; q++)
-					hh = (hh ^ (unsigned char)e[q]) * 1099511628211ull;
-				for (q = hh & (ncap - 1); ns[q] >= 0; q = (q + 1) & (ncap - 1))
-					;
-				ns[q] = (int32_t)j;
-			}
-			cf__free(t->ctx, slots);
-			slots = ns;
-			cap = ncap;
-		}
+		if ((rc = cf__strmap_put(&m, s, len, &id, NULL)) != CF_OK)
+			goto fail;
+		codes[i] = (int32_t)id;
 	}
-	dict = cf__malloc(t->ctx, (ndict ? ndict : 1) * sizeof *dict, "string dictionary");
-	if (dict == NULL)
+	rc = CF_ENOMEM;
+	dict = cf__malloc(t->ctx, (m.size ? m.size : 1) * sizeof *dict, "string dictionary");
+	arena = m.size ? m.arena : cf__malloc(t->ctx, 1, "string dictionary");
+	if (dict == NULL || arena == NULL) {
+		if (m.size == 0)
+			cf__free(t->ctx, arena);
 		goto fail;
-	for (i = 0; i < ndict; i++)
-		dict[i] = arena + offsets[i];
-	cf__free(t->ctx, slots);
-	cf__free(t->ctx, offsets);
-	return cf__table_add_owned(t, name, CF_TYPE_STRING, length, codes, validity, nulls, dict, ndict, arena);
+	}
+	for (i = 0; i < m.size; i++)
+		dict[i] = arena + m.offsets[i];
+	if (m.size)
+		m.arena = NULL; /* the table owns it now */
+	i = m.size;
+	cf__strmap_free(&m);
+	return cf__table_add_owned(t, name, CF_TYPE_STRING, length, codes, validity, nulls, dict, i, arena);
 fail:
+	cf__strmap_free(&m);
 	cf__free(t->ctx, codes);
-	cf__free(t->ctx, slots);
-	cf__free(t->ctx, offsets);
-	cf__free(t->ctx, arena);
+	cf__free(t->ctx, dict);
 	cf__free(t->ctx, validity);
 	return rc;
 }
