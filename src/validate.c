@@ -95,27 +95,26 @@ size_t cf__vc_size(const cf__valcount *vc)
 	return vc->strings ? vc->s.size : vc->u.size;
 }
 
-/* Count one occurrence; *id_out gets the value's id and *count_out its count so far. */
-int cf__vc_add_id(cf__valcount *vc, cf_context *ctx, uint32_t id, int added, uint64_t row, uint64_t *count_out)
+/* Make room for a new value id: count 0, not yet seen (first_row UINT64_MAX). */
+int cf__vc_register(cf__valcount *vc, cf_context *ctx, uint32_t id)
 {
-	if (added) {
-		if (id >= vc->cap) {
-			size_t nc = vc->cap ? 2 * vc->cap : 64;
-			uint64_t *c = cf__realloc(ctx, vc->counts, nc * sizeof *c, "value counts");
-			uint64_t *f;
-			if (c == NULL)
-				return CF_ENOMEM;
-			vc->counts = c;
-			f = cf__realloc(ctx, vc->first_row, nc * sizeof *f, "value counts");
-			if (f == NULL)
-				return CF_ENOMEM;
-			vc->first_row = f;
-			vc->cap = nc;
-		}
-		vc->counts[id] = 0;
-		vc->first_row[id] = row;
+	if (id >= vc->cap) {
+		size_t nc = vc->cap ? 2 * vc->cap : 64;
+		uint64_t *c, *f;
+		while (nc <= id)
+			nc *= 2;
+		c = cf__realloc(ctx, vc->counts, nc * sizeof *c, "value counts");
+		if (c == NULL)
+			return CF_ENOMEM;
+		vc->counts = c;
+		f = cf__realloc(ctx, vc->first_row, nc * sizeof *f, "value counts");
+		if (f == NULL)
+			return CF_ENOMEM;
+		vc->first_row = f;
+		vc->cap = nc;
 	}
-	*count_out = ++vc->counts[id];
+	vc->counts[id] = 0;
+	vc->first_row[id] = UINT64_MAX;
 	return CF_OK;
 }
 
@@ -317,7 +316,7 @@ static int exp_prepare(cf_validation *v, cf__exp_state *e)
 {
 	const cf__exp_def *d = e->def;
 	json_t *rf = json_object_get(e->kwargs, "result_format");
-	int rc = 0, strict;
+	int rc = 0;
 
 	e->col = e->col_b = -1;
 	e->fmt = v->opts.result_format;
@@ -456,7 +455,6 @@ static int exp_prepare(cf_validation *v, cf__exp_state *e)
 	default:
 		break;
 	}
-	(void)strict;
 	return CF_OK;
 }
 
@@ -942,22 +940,32 @@ static int extra_push(cf_validation *v, cf__exp_state *e, uint32_t id, uint64_t 
 	return CF_OK;
 }
 
-/* Count a value (strings by content); for unique checks, remember repeated rows up to what the report needs. */
-static int count_value(cf_validation *v, cf__exp_state *e, const cf__column *c, size_t i, uint64_t row,
-	const uint32_t *chunk_ids)
+/* Count one occurrence of a registered value id at `row`; for unique checks (values or row tuples), remember
+ * repeated rows up to what the report needs. */
+static int tally(cf_validation *v, cf__exp_state *e, uint32_t id, uint64_t row)
+{
+	uint64_t count;
+
+	if (e->vc.first_row[id] == UINT64_MAX)
+		e->vc.first_row[id] = row;
+	count = ++e->vc.counts[id];
+	if ((e->def->op == OP_UNIQUE || e->def->op == OP_COMPOUND_UNIQUE) && count >= 2 &&
+		(e->fmt == CF_RESULT_FORMAT_COMPLETE || count <= e->pcount + 1))
+		return extra_push(v, e, id, row);
+	return CF_OK;
+}
+
+/* Count a non-string cell (strings go through chunk_string_ids(), keys through the callers). */
+static int count_value(cf_validation *v, cf__exp_state *e, const cf__column *c, size_t i, uint64_t row)
 {
 	uint32_t id;
 	int added = 0, rc;
-	uint64_t count;
 
-	(void)chunk_ids; /* string columns are counted through chunk_string_ids() by the callers */
 	if ((rc = cf__u64map_put(&e->vc.u, cell_key(c, i), &id, &added)) != 0)
 		return rc;
-	if ((rc = cf__vc_add_id(&e->vc, v->ctx, id, added, row, &count)) != 0)
+	if (added && (rc = cf__vc_register(&e->vc, v->ctx, id)) != 0)
 		return rc;
-	if (e->def->op == OP_UNIQUE && count >= 2 && (e->fmt == CF_RESULT_FORMAT_COMPLETE || count <= e->pcount + 1))
-		return extra_push(v, e, id, row);
-	return CF_OK;
+	return tally(v, e, id, row);
 }
 
 /* Map a chunk's string dictionary onto the expectation's global ids (new values get fresh ids, count 0). */
@@ -975,13 +983,9 @@ static int chunk_string_ids(cf_validation *v, cf__exp_state *e, const cf__column
 			cf__free(v->ctx, ids);
 			return rc;
 		}
-		if (added) {
-			uint64_t dummy;
-			if ((rc = cf__vc_add_id(&e->vc, v->ctx, ids[k], 1, UINT64_MAX, &dummy)) != 0) {
-				cf__free(v->ctx, ids);
-				return rc;
-			}
-			e->vc.counts[ids[k]] = 0; /* registered, not yet seen */
+		if (added && (rc = cf__vc_register(&e->vc, v->ctx, ids[k])) != 0) {
+			cf__free(v->ctx, ids);
+			return rc;
 		}
 	}
 	*ids_out = ids;
@@ -1016,17 +1020,10 @@ static int map_chunk(cf_validation *v, cf__exp_state *e, const cf_table *t, uint
 				e->missing++;
 				continue;
 			}
-			if (c->type == CF_TYPE_STRING) {
-				uint32_t id = ids[((const int32_t *)c->values)[i]];
-				uint64_t count;
-				if (e->vc.first_row[id] == UINT64_MAX)
-					e->vc.first_row[id] = row0 + i;
-				count = ++e->vc.counts[id];
-				if (count >= 2 && (e->fmt == CF_RESULT_FORMAT_COMPLETE || count <= e->pcount + 1))
-					rc = extra_push(v, e, id, row0 + i);
-			} else {
-				rc = count_value(v, e, c, i, row0 + i, NULL);
-			}
+			if (c->type == CF_TYPE_STRING)
+				rc = tally(v, e, ids[((const int32_t *)c->values)[i]], row0 + i);
+			else
+				rc = count_value(v, e, c, i, row0 + i);
 		}
 		cf__free(v->ctx, ids);
 		return rc;
@@ -1121,12 +1118,8 @@ static int agg_chunk(cf_validation *v, cf__exp_state *e, const cf_table *t, uint
 				cf__free(v->ctx, e->smax);
 				if ((e->smax = cf__strdup(v->ctx, s)) == NULL) { rc = CF_ENOMEM; break; }
 			}
-			if (e->need_vc) {
-				uint32_t id = ids[codes[i]];
-				if (e->vc.first_row[id] == UINT64_MAX)
-					e->vc.first_row[id] = row0 + i;
-				e->vc.counts[id]++;
-			}
+			if (e->need_vc)
+				tally(v, e, ids[codes[i]], row0 + i); /* not a unique check: cannot fail */
 		}
 		cf__free(v->ctx, ids);
 		return rc;
@@ -1137,7 +1130,7 @@ static int agg_chunk(cf_validation *v, cf__exp_state *e, const cf_table *t, uint
 			e->missing++;
 			continue;
 		}
-		if (e->need_vc && (rc = count_value(v, e, c, i, row0 + i, NULL)) != 0)
+		if (e->need_vc && (rc = count_value(v, e, c, i, row0 + i)) != 0)
 			return rc;
 		if (c->type == CF_TYPE_INT64 || c->type == CF_TYPE_TIMESTAMP || c->type == CF_TYPE_BOOL) {
 			int64_t iv = c->type == CF_TYPE_BOOL ? ((const uint8_t *)c->values)[i] : ((const int64_t *)c->values)[i];
@@ -1269,7 +1262,6 @@ static int multi_chunk(cf_validation *v, cf__exp_state *e, const cf_table *t, ui
 			size_t len = 0;
 			uint32_t id;
 			int added;
-			uint64_t count;
 			for (k = 0; k < e->ncols; k++) {
 				const cf__column *c = &t->cols[e->col_idx[k]];
 				const char *s = NULL;
@@ -1309,10 +1301,9 @@ static int multi_chunk(cf_validation *v, cf__exp_state *e, const cf_table *t, ui
 				break;
 			if ((rc = cf__strmap_put(&e->vc.s, key, len, &id, &added)) != 0)
 				break;
-			if ((rc = cf__vc_add_id(&e->vc, v->ctx, id, added, row0 + i, &count)) != 0)
+			if (added && (rc = cf__vc_register(&e->vc, v->ctx, id)) != 0)
 				break;
-			if (count >= 2 && (e->fmt == CF_RESULT_FORMAT_COMPLETE || count <= e->pcount + 1))
-				rc = extra_push(v, e, id, row0 + i);
+			rc = tally(v, e, id, row0 + i);
 		}
 	}
 	cf__free(v->ctx, key);

@@ -163,7 +163,7 @@ int cf__bound_ok_str(const cf__bound *lo, const cf__bound *hi, const char *x);
 int cf__find_col(const cf_validation *v, const char *name);
 int cf__schema_set(cf_validation *v, const cf_table *t);
 int cf__unexpected_value(cf__exp_state *e, const cf__column *c, size_t i, const char *s);
-int cf__vc_add_id(cf__valcount *vc, cf_context *ctx, uint32_t id, int added, uint64_t row, uint64_t *count_out);
+int cf__vc_register(cf__valcount *vc, cf_context *ctx, uint32_t id);
 int cf__bind_bound(cf_validation *v, cf__exp_state *e, cf__bound *b, const char *kw, const char *skw, cf_type t,
 	int numeric_only);
 

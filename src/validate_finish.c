@@ -272,12 +272,6 @@ static void unique_lists(cf_validation *v, cf__exp_state *e)
 	free(pairs);
 }
 
-static json_t *set_json_sorted(json_t *set)
-{
-	/* value_set as a sorted list without duplicates, for the observed-vs-expected details. */
-	return json_deep_copy(set);
-}
-
 /* Is `val` (a JSON value from the data) in the JSON list `set`, with numeric equality across int/float? */
 static int json_in_list(const json_t *set, const json_t *val)
 {
@@ -537,7 +531,6 @@ static void finish_agg(cf_validation *v, cf__exp_state *e)
 	/* No value to judge (an empty column): GX fails the expectation with a null observed value. */
 	e->observed = json_null();
 	e->success = 0;
-	(void)set_json_sorted;
 }
 
 static void finish_table(cf_validation *v, cf__exp_state *e)

@@ -41,12 +41,11 @@ static int fill_values(cf_validation *v, cf__exp_state *e, const cf_column_stats
 		const cf_stats_value_count *vcnt = &cs->values[i];
 		uint32_t id;
 		int added;
-		uint64_t cnt;
 		if (e->vc.strings)
 			rc = cf__strmap_put(&e->vc.s, vcnt->string, strlen(vcnt->string), &id, &added);
 		else
 			rc = cf__u64map_put(&e->vc.u, number_key(cs->type, vcnt->number), &id, &added);
-		if (rc || (rc = cf__vc_add_id(&e->vc, v->ctx, id, added, 0, &cnt)) != 0)
+		if (rc || (added && (rc = cf__vc_register(&e->vc, v->ctx, id)) != 0))
 			return rc;
 		e->vc.counts[id] = vcnt->count;
 	}
